@@ -13,7 +13,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .file_descriptor_set_path(&descriptor_path)
         .skip_protoc_run()
-        .compile_fds(fds)?;
+        // `prost::Name` on every message: events are stored under their full protobuf name.
+        .compile_fds_with_config(fds, {
+            let mut config = tonic_prost_build::Config::new();
+            config.enable_type_names();
+            config
+        })?;
     println!("cargo:rerun-if-changed={}", root.display());
     Ok(())
 }

@@ -1,0 +1,197 @@
+//! Exactly-once effects from an at-least-once feed.
+//!
+//! A consumer's checkpoint lives in the consumer's own database and moves in
+//! the same transaction as its effects. The transaction first advances the
+//! checkpoint from `position - 1` to `position`; if that matches no row, the
+//! event was already handled (a redelivery, or another replica got there
+//! first: the row lock serializes them) and the transaction is dropped. A
+//! checkpoint further behind than `position - 1` means the feed skipped
+//! events, which must never happen: the consumer stops with an error rather
+//! than lose them.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::StreamExt;
+use miroir_platform::storage::Database;
+use sqlx::{AnyConnection, Row};
+use tokio_util::sync::CancellationToken;
+
+use crate::event::{RecordedEvent, now_us};
+use crate::feed::{EventFeed, FeedError};
+use crate::store::{to_i64, to_u64};
+
+/// A consumer's effects for one event, inside the checkpoint's transaction.
+pub trait Handler: Send + Sync {
+    fn handle<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+        event: &'c RecordedEvent,
+    ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'c;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("cannot decode event: {0}")]
+    Decode(#[from] prost::DecodeError),
+    /// The projection generation this handler writes was replaced by a rebuild.
+    #[error("superseded by a newer generation")]
+    Superseded,
+    #[error("{0}")]
+    Other(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConsumerError {
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    #[error("consumer {consumer}: checkpoint at {checkpoint} but the feed delivered {position}")]
+    Gap { consumer: String, checkpoint: u64, position: u64 },
+    #[error("consumer {consumer} failed on position {position}: {source}")]
+    Handler {
+        consumer: String,
+        position: u64,
+        #[source]
+        source: HandlerError,
+    },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("the feed ended")]
+    FeedEnded,
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// The checkpoint of `consumer` (0 if it never ran).
+pub async fn checkpoint(db: &Database, consumer: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query("INSERT INTO checkpoints (consumer, position, updated_at_us) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING")
+        .bind(consumer)
+        .bind(now_us())
+        .execute(db.pool())
+        .await?;
+    let position: i64 = sqlx::query("SELECT position FROM checkpoints WHERE consumer = $1")
+        .bind(consumer)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    Ok(to_u64(position))
+}
+
+/// What [`apply_batch`] did with a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Done,
+    /// The checkpoint had already moved past the batch (redelivery, or another replica).
+    AlreadyDone,
+}
+
+/// Applies the effects of a batch of consecutive events and advances the
+/// checkpoint to its last position, atomically. Batching lets a rebuild or a
+/// consumer that fell behind commit once per batch instead of once per event.
+pub async fn apply_batch<H: Handler>(
+    db: &Database,
+    consumer: &str,
+    handler: &H,
+    events: &[RecordedEvent],
+) -> Result<Applied, ConsumerError> {
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        return Ok(Applied::AlreadyDone);
+    };
+    let mut tx = db.begin_write().await?;
+    let moved = sqlx::query(
+        "UPDATE checkpoints SET position = $1, updated_at_us = $2 WHERE consumer = $3 AND position = $4",
+    )
+    .bind(to_i64(last.position))
+    .bind(now_us())
+    .bind(consumer)
+    .bind(to_i64(first.position.saturating_sub(1)))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        let current: i64 = sqlx::query("SELECT position FROM checkpoints WHERE consumer = $1")
+            .bind(consumer)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        tx.rollback().await?;
+        let current = to_u64(current);
+        return if current >= last.position {
+            Ok(Applied::AlreadyDone)
+        } else {
+            Err(ConsumerError::Gap { consumer: consumer.to_owned(), checkpoint: current, position: first.position })
+        };
+    }
+    for event in events {
+        if let Err(source) = handler.handle(&mut tx, event).await {
+            tx.rollback().await?;
+            return Err(ConsumerError::Handler { consumer: consumer.to_owned(), position: event.position, source });
+        }
+    }
+    tx.commit().await?;
+    Ok(Applied::Done)
+}
+
+/// How long a consumer waits before retrying an event whose handler failed.
+const RETRY_DELAY: Duration = Duration::from_secs(1);
+/// Most events committed in one transaction.
+pub(crate) const BATCH: usize = 256;
+
+/// Runs `consumer` on `service`'s log until `token` is cancelled or the
+/// checkpoint reaches `until`; stops between batches, never inside one. A
+/// failing handler is retried (its checkpoint unmoved) rather than skipped.
+/// Returns the checkpoint reached.
+pub async fn run<F: EventFeed, H: Handler>(
+    db: &Database,
+    feed: &F,
+    service: &str,
+    consumer: &str,
+    handler: &H,
+    until: Option<u64>,
+    token: CancellationToken,
+) -> Result<u64, ConsumerError> {
+    loop {
+        let mut reached = checkpoint(db, consumer).await?;
+        if until.is_some_and(|until| reached >= until) {
+            return Ok(reached);
+        }
+        let mut batches = feed.subscribe(service, reached).ready_chunks(BATCH);
+        let failed = loop {
+            let next = tokio::select! {
+                biased;
+                () = token.cancelled() => return Ok(reached),
+                next = batches.next() => next,
+            };
+            let Some(items) = next else { return Err(ConsumerError::FeedEnded) };
+            let mut events = Vec::with_capacity(items.len());
+            for item in items {
+                let event = item?;
+                // A redelivery below the checkpoint: already handled.
+                if event.position > reached {
+                    events.push(event);
+                }
+            }
+            match apply_batch(db, consumer, handler, &events).await {
+                Ok(_) => {
+                    reached = events.last().map(|e| e.position).unwrap_or(reached).max(reached);
+                    if until.is_some_and(|until| reached >= until) {
+                        return Ok(reached);
+                    }
+                }
+                Err(ConsumerError::Handler { source, position, .. }) => break (position, source),
+                Err(other) => return Err(other),
+            }
+        };
+        let (position, source) = failed;
+        if matches!(source, HandlerError::Superseded) {
+            return Err(ConsumerError::Handler { consumer: consumer.to_owned(), position, source });
+        }
+        tracing::error!(consumer, position, error = %source, "handler failed; retrying");
+        tokio::select! {
+            () = token.cancelled() => return Ok(reached),
+            () = tokio::time::sleep(RETRY_DELAY) => {}
+        }
+    }
+}
