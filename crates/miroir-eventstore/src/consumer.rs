@@ -66,11 +66,13 @@ pub enum ConsumerError {
 
 /// The checkpoint of `consumer` (0 if it never ran).
 pub async fn checkpoint(db: &Database, consumer: &str) -> Result<u64, sqlx::Error> {
-    sqlx::query("INSERT INTO checkpoints (consumer, position, updated_at_us) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING")
-        .bind(consumer)
-        .bind(now_us())
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO checkpoints (consumer, position, updated_at_us) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(consumer)
+    .bind(now_us())
+    .execute(db.pool())
+    .await?;
     let position: i64 = sqlx::query("SELECT position FROM checkpoints WHERE consumer = $1")
         .bind(consumer)
         .fetch_one(db.pool())
@@ -100,16 +102,15 @@ pub async fn apply_batch<H: Handler>(
         return Ok(Applied::AlreadyDone);
     };
     let mut tx = db.begin_write().await?;
-    let moved = sqlx::query(
-        "UPDATE checkpoints SET position = $1, updated_at_us = $2 WHERE consumer = $3 AND position = $4",
-    )
-    .bind(to_i64(last.position))
-    .bind(now_us())
-    .bind(consumer)
-    .bind(to_i64(first.position.saturating_sub(1)))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let moved =
+        sqlx::query("UPDATE checkpoints SET position = $1, updated_at_us = $2 WHERE consumer = $3 AND position = $4")
+            .bind(to_i64(last.position))
+            .bind(now_us())
+            .bind(consumer)
+            .bind(to_i64(first.position.saturating_sub(1)))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if moved == 0 {
         let current: i64 = sqlx::query("SELECT position FROM checkpoints WHERE consumer = $1")
             .bind(consumer)
@@ -143,7 +144,7 @@ pub(crate) const BATCH: usize = 256;
 /// checkpoint reaches `until`; stops between batches, never inside one. A
 /// failing handler is retried (its checkpoint unmoved) rather than skipped.
 /// Returns the checkpoint reached.
-pub async fn run<F: EventFeed, H: Handler>(
+pub async fn run<F: EventFeed + ?Sized, H: Handler>(
     db: &Database,
     feed: &F,
     service: &str,

@@ -1,15 +1,15 @@
 //! The event store of a Miroir service and what reads it.
 //!
-//! - [`store`]: the append-only log in the service's own database (PostgreSQL or
+//! - [`store`] — the append-only log in the service's own database (PostgreSQL or
 //!   SQLite, one SQL text), commits with optimistic concurrency and idempotency,
 //!   inline read-model updates in the same transaction.
-//! - [`decider`]: the pure `decide`/`evolve` shape of aggregates and the loop that
+//! - [`decider`] — the pure `decide`/`evolve` shape of aggregates and the loop that
 //!   runs a command against the store.
-//! - [`feed`]: catch-up subscriptions to a service's log (the in-process feed
+//! - [`feed`] — catch-up subscriptions to a service's log (the in-process feed
 //!   here; the JetStream one lives in `miroir-bus`).
-//! - [`consumer`]: exactly-once effects from an at-least-once feed (checkpoint in
+//! - [`consumer`] — exactly-once effects from an at-least-once feed (checkpoint in
 //!   the same transaction as the effects).
-//! - [`projection`]: rebuildable projections (fresh tables, then a swap).
+//! - [`projection`] — rebuildable projections (fresh tables, then a swap).
 
 pub mod consumer;
 pub mod decider;

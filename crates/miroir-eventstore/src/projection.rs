@@ -104,7 +104,7 @@ impl<P: Projection> Handler for GenerationWriter<'_, P> {
 
 /// Keeps the active generation up to date until `token` is cancelled, following
 /// swaps made by [`rebuild`].
-pub async fn run_live<F: EventFeed, P: Projection>(
+pub async fn run_live<F: EventFeed + ?Sized, P: Projection>(
     db: &Database,
     feed: &F,
     service: &str,
@@ -116,19 +116,39 @@ pub async fn run_live<F: EventFeed, P: Projection>(
         let generation = active_generation(db, projection.name()).await?;
         let writer = GenerationWriter { projection, generation, suffix: suffix(generation), check_active: true };
         let consumer = consumer_name(projection.name(), generation);
-        match consumer::run(db, feed, service, &consumer, &writer, None, token.clone()).await {
-            Ok(_) => return Ok(()),
-            Err(ConsumerError::Handler { source: HandlerError::Superseded, .. }) => {
-                tracing::info!(projection = projection.name(), generation, "generation replaced; following the new one");
+        // An idle runner must notice a swap too (the rebuild may have stopped
+        // just short of the last events): watch the pointer while consuming.
+        let this_generation = token.child_token();
+        let watch = async {
+            loop {
+                tokio::time::sleep(SWAP_POLL).await;
+                if active_generation(db, projection.name()).await.is_ok_and(|g| g != generation) {
+                    this_generation.cancel();
+                    return;
+                }
             }
-            // The old generation's tables were dropped under us by the swap.
-            Err(ConsumerError::Handler { source: HandlerError::Database(_), .. })
-                if active_generation(db, projection.name()).await? != generation => {}
+        };
+        let run = consumer::run(db, feed, service, &consumer, &writer, None, this_generation.clone());
+        let result = tokio::select! {
+            result = run => result,
+            () = watch => Ok(0),
+        };
+        match result {
+            Ok(_) => {}
+            // The swap replaced this generation under us: its tables and
+            // checkpoint may be gone, so any failure of that moment is expected.
+            Err(_) if active_generation(db, projection.name()).await? != generation => {}
             Err(other) => return Err(other),
+        }
+        if !token.is_cancelled() {
+            tracing::info!(projection = projection.name(), generation, "generation replaced; following the new one");
         }
     }
     Ok(())
 }
+
+/// How often an idle live runner looks for a swapped generation.
+const SWAP_POLL: Duration = Duration::from_millis(500);
 
 /// Progress of a rebuild, reported about once a second.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,7 +163,7 @@ pub struct RebuildProgress {
 /// Rebuilds `projection` from the start of `service`'s log into a fresh
 /// generation, then swaps it in. The current generation serves reads
 /// throughout. Returns the new generation.
-pub async fn rebuild<F: EventFeed, P: Projection>(
+pub async fn rebuild<F: EventFeed + ?Sized, P: Projection>(
     db: &Database,
     feed: &F,
     service: &str,
@@ -188,11 +208,17 @@ pub async fn rebuild<F: EventFeed, P: Projection>(
                 done: reached,
                 target,
                 events_per_second: rate,
-                eta: (rate > 0.0).then(|| Duration::from_secs_f64((target - reached) as f64 / rate)),
+                eta: (rate > 0.0).then(|| Duration::from_secs_f64(target.saturating_sub(reached) as f64 / rate)),
             });
         }
     }
     let mut tx = db.begin_write().await?;
+    // Same lock order as the live runner (its checkpoint row, then the
+    // `projections` row), so the swap and a live batch cannot deadlock.
+    sqlx::query("UPDATE checkpoints SET position = position WHERE consumer = $1")
+        .bind(consumer_name(projection.name(), old))
+        .execute(&mut *tx)
+        .await?;
     let swapped = sqlx::query(
         "UPDATE projections SET active_generation = $1, updated_at_us = $2 WHERE name = $3 AND active_generation = $4",
     )
@@ -221,4 +247,25 @@ pub async fn rebuild<F: EventFeed, P: Projection>(
     tx.commit().await?;
     tracing::info!(projection = projection.name(), generation = new, "rebuild swapped in");
     Ok(new)
+}
+
+/// Runs a read against the active generation's tables. A rebuild may swap and
+/// drop the generation between reading the pointer and running the query; the
+/// read is then run once more on the new generation.
+pub async fn read_active<T, F, Fut>(db: &Database, name: &str, read: F) -> Result<T, sqlx::Error>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<T, sqlx::Error>>,
+{
+    let generation = active_generation(db, name).await?;
+    match read(suffix(generation)).await {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let now = active_generation(db, name).await?;
+            if now == generation {
+                return Err(error);
+            }
+            read(suffix(now)).await
+        }
+    }
 }

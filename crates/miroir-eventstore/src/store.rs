@@ -136,7 +136,11 @@ impl EventStore {
     }
 
     /// Appends a commit with its inline read-model updates, in one transaction.
-    pub async fn append<P: InlineProjection>(&self, commit: Commit, projection: &P) -> Result<CommitReceipt, AppendError> {
+    pub async fn append<P: InlineProjection>(
+        &self,
+        commit: Commit,
+        projection: &P,
+    ) -> Result<CommitReceipt, AppendError> {
         if commit.events.is_empty() {
             return Err(AppendError::Empty);
         }

@@ -1,1 +1,11 @@
+//! Platform plumbing shared by every Miroir component: storage, telemetry,
+//! metrics, health, shutdown, and the gRPC and HTTP servers that tie them
+//! together.
+
+pub mod grpc;
+pub mod health;
+pub mod http;
+pub mod metrics;
+pub mod shutdown;
 pub mod storage;
+pub mod telemetry;

@@ -66,10 +66,7 @@ pub struct PoolConfig {
 
 impl Default for PoolConfig {
     fn default() -> Self {
-        Self {
-            max_connections: 10,
-            acquire_timeout: Duration::from_secs(10),
-        }
+        Self { max_connections: 10, acquire_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -87,8 +84,7 @@ impl Database {
             }
             _ => url.to_owned(),
         };
-        let options =
-            AnyConnectOptions::from_str(&url).map_err(|e| StorageError::InvalidUrl(e.to_string()))?;
+        let options = AnyConnectOptions::from_str(&url).map_err(|e| StorageError::InvalidUrl(e.to_string()))?;
         let pool = AnyPoolOptions::new()
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)
@@ -164,17 +160,13 @@ pub async fn migrate(db: &Database, component: &str, migrations: &[Migration]) -
         .execute("CREATE TABLE IF NOT EXISTS schema_migrations_lock (id BIGINT PRIMARY KEY)")
         .await
         .or_else(ignore_concurrent_create)?;
-    sqlx::query("INSERT INTO schema_migrations_lock (id) VALUES (1) ON CONFLICT DO NOTHING")
-        .execute(&db.pool)
-        .await?;
+    sqlx::query("INSERT INTO schema_migrations_lock (id) VALUES (1) ON CONFLICT DO NOTHING").execute(&db.pool).await?;
 
     let mut sorted: Vec<&Migration> = migrations.iter().collect();
     sorted.sort_by_key(|m| m.version);
 
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE schema_migrations_lock SET id = id WHERE id = 1")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("UPDATE schema_migrations_lock SET id = id WHERE id = 1").execute(&mut *tx).await?;
     let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations WHERE component = $1")
         .bind(component)
         .fetch_all(&mut *tx)
@@ -189,31 +181,31 @@ pub async fn migrate(db: &Database, component: &str, migrations: &[Migration]) -
             name: migration.name.to_owned(),
             source,
         };
-        sqlx::raw_sql(AssertSqlSafe(migration.sql))
+        sqlx::raw_sql(AssertSqlSafe(migration.sql)).execute(&mut *tx).await.map_err(fail)?;
+        sqlx::query("INSERT INTO schema_migrations (component, version, name, applied_at_us) VALUES ($1, $2, $3, $4)")
+            .bind(component)
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(now_us())
             .execute(&mut *tx)
             .await
             .map_err(fail)?;
-        sqlx::query(
-            "INSERT INTO schema_migrations (component, version, name, applied_at_us) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(component)
-        .bind(migration.version)
-        .bind(migration.name)
-        .bind(now_us())
-        .execute(&mut *tx)
-        .await
-        .map_err(fail)?;
         tracing::info!(component, version = migration.version, name = migration.name, "migration applied");
     }
     tx.commit().await?;
     Ok(())
 }
 
-/// PostgreSQL's `CREATE TABLE IF NOT EXISTS` can still fail with a unique
-/// violation on its catalog when two sessions race; the table exists then.
+/// PostgreSQL's `CREATE TABLE IF NOT EXISTS` can still fail when two sessions
+/// race on it: a unique violation on its catalog (23505), or "type already
+/// exists" (42710) / "relation already exists" (42P07). The table exists then.
 fn ignore_concurrent_create(error: sqlx::Error) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
     match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Ok(Default::default()),
+        sqlx::Error::Database(db)
+            if db.is_unique_violation() || matches!(db.code().as_deref(), Some("42710" | "42P07")) =>
+        {
+            Ok(Default::default())
+        }
         _ => Err(error),
     }
 }
@@ -276,11 +268,7 @@ pub mod testing {
             let admin = Database::connect(&admin_url, &PoolConfig { max_connections: 1, ..Default::default() })
                 .await
                 .expect("connect to the test PostgreSQL server");
-            admin
-                .pool()
-                .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .await
-                .expect("create test database");
+            admin.pool().execute(AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
             admin.close().await;
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
             let url = format!("{base}/{name}");

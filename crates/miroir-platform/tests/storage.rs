@@ -4,7 +4,11 @@ use miroir_platform::storage::{Backend, Migration, StorageError, backend_of, mig
 use sqlx::Row;
 
 const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "0001_t.sql", sql: "CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT NOT NULL, b BYTEA);" },
+    Migration {
+        version: 1,
+        name: "0001_t.sql",
+        sql: "CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT NOT NULL, b BYTEA);",
+    },
     Migration { version: 2, name: "0002_t.sql", sql: "ALTER TABLE t ADD COLUMN note TEXT; CREATE INDEX t_n ON t (n);" },
 ];
 
@@ -19,7 +23,11 @@ async fn migrations_apply_once_and_sql_is_portable(backend: Backend) {
         .execute(test.db.pool())
         .await
         .expect("insert");
-    let row = sqlx::query("SELECT n, b, note FROM t WHERE id = $1").bind("a").fetch_one(test.db.pool()).await.expect("select");
+    let row = sqlx::query("SELECT n, b, note FROM t WHERE id = $1")
+        .bind("a")
+        .fetch_one(test.db.pool())
+        .await
+        .expect("select");
     assert_eq!(row.get::<i64, _>(0), 42);
     assert_eq!(row.get::<Vec<u8>, _>(1), vec![0_u8, 255, 7]);
     assert_eq!(row.get::<String, _>(2), "a");
