@@ -66,9 +66,9 @@ impl Principal {
     pub fn has(&self, commune: &str, role: Role) -> bool {
         match self {
             Principal::Anonymous => false,
-            Principal::Account { grants, .. } => grants
-                .iter()
-                .any(|g| g.role == Role::Operator || (g.commune == commune && g.role == role)),
+            Principal::Account { grants, .. } => {
+                grants.iter().any(|g| g.role == Role::Operator || (g.commune == commune && g.role == role))
+            }
         }
     }
 

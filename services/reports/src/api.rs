@@ -1,0 +1,211 @@
+//! The gRPC API of the reports service: validates requests, checks roles, runs
+//! commands against the log and answers from the read model.
+
+use miroir_auth::grpc::{principal, require};
+use miroir_auth::{Principal, Role};
+use miroir_eventstore::decider::{Target, execute};
+use miroir_eventstore::event::now_us;
+use miroir_eventstore::{EventStore, Metadata};
+use miroir_proto::reports::v1 as pb;
+use miroir_proto::reports::v1::reports_server::Reports as ReportsRpc;
+use tonic::{Request, Response, Status};
+
+use crate::domain::{Command, InseeCode, Location, ReportDecider};
+use crate::error::ApiError;
+use crate::read_model::{self, Cursor, ReportsView};
+
+/// Who may acknowledge a report: the commune's staff.
+const STAFF: &[Role] = &[Role::Agent, Role::CommuneAdmin];
+const DEFAULT_PAGE_SIZE: i32 = 20;
+const MAX_PAGE_SIZE: i32 = 100;
+const MAX_REQUEST_ID_CHARS: usize = 100;
+
+pub struct ReportsApi {
+    store: EventStore,
+}
+
+impl ReportsApi {
+    pub fn new(store: EventStore) -> Self {
+        Self { store }
+    }
+}
+
+/// `communes/{insee}` → the INSEE code.
+fn parse_parent(field: &str, parent: &str) -> Result<InseeCode, ApiError> {
+    let code = parent.strip_prefix("communes/").ok_or_else(|| ApiError::invalid(field, "must be communes/{insee}"))?;
+    InseeCode::parse(code).map_err(|reason| ApiError::invalid(field, reason))
+}
+
+/// `communes/{insee}/reports/{id}` → (INSEE code, report id).
+fn parse_name(name: &str) -> Result<(InseeCode, String), ApiError> {
+    let invalid = || ApiError::invalid("name", "must be communes/{insee}/reports/{report_id}");
+    let rest = name.strip_prefix("communes/").ok_or_else(invalid)?;
+    let (code, id) = rest.split_once("/reports/").ok_or_else(invalid)?;
+    let commune = InseeCode::parse(code).map_err(|reason| ApiError::invalid("name", reason))?;
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ApiError::invalid("name", "the report id must be a UUID"));
+    }
+    Ok((commune, id.to_owned()))
+}
+
+fn parse_request_id(request_id: &str) -> Result<Option<String>, ApiError> {
+    if request_id.is_empty() {
+        return Ok(None);
+    }
+    if request_id.chars().count() > MAX_REQUEST_ID_CHARS || request_id.chars().any(|c| c.is_control()) {
+        return Err(ApiError::invalid("request_id", "must be at most 100 printable characters"));
+    }
+    Ok(Some(request_id.to_owned()))
+}
+
+fn metadata(principal: &Principal, request_id: Option<&str>) -> Metadata {
+    Metadata {
+        occurred_at_us: now_us(),
+        actor: principal.account_id().unwrap_or_default().to_owned(),
+        correlation_id: request_id.unwrap_or_default().to_owned(),
+        causation_id: String::new(),
+        trace_context: miroir_platform::telemetry::current_trace_context(),
+    }
+}
+
+impl ReportsApi {
+    async fn read(&self, commune: &InseeCode, report_id: &str) -> Result<pb::Report, ApiError> {
+        read_model::get(self.store.database(), commune.as_str(), report_id).await?.ok_or(ApiError::NotFound)
+    }
+}
+
+#[tonic::async_trait]
+impl ReportsRpc for ReportsApi {
+    async fn submit_report(
+        &self,
+        request: Request<pb::SubmitReportRequest>,
+    ) -> Result<Response<pb::SubmitReportResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse_parent("parent", &request.parent)?;
+        let request_id = parse_request_id(&request.request_id)?;
+        let location = request.location.ok_or_else(|| ApiError::invalid("location", "is required"))?;
+        let location = Location::parse(location.latitude, location.longitude, &location.address)
+            .map_err(|(field, reason)| ApiError::invalid(field, reason))?;
+        let report_id = uuid::Uuid::now_v7().to_string();
+        let target = Target {
+            commune: commune.to_string(),
+            aggregate_type: "report",
+            aggregate_id: report_id.clone(),
+            request_id: request_id.clone(),
+        };
+        let command = || Command::Submit {
+            report_id: report_id.clone(),
+            commune: commune.to_string(),
+            category: request.category.clone(),
+            title: request.title.clone(),
+            description: request.description.clone(),
+            location: location.clone(),
+            reporter: principal.account_id().map(str::to_owned),
+        };
+        let executed = execute::<ReportDecider, _>(
+            &self.store,
+            &target,
+            metadata(&principal, request_id.as_deref()),
+            &ReportsView,
+            command,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        let report = self.read(&commune, &executed.receipt.aggregate_id).await?;
+        tracing::info!(commune = %commune, report_id = %report.report_id, duplicate = executed.receipt.duplicate, "report submitted");
+        Ok(Response::new(pb::SubmitReportResponse {
+            report: Some(report),
+            log_position: executed.receipt.last_position,
+        }))
+    }
+
+    async fn get_report(&self, request: Request<pb::GetReportRequest>) -> Result<Response<pb::Report>, Status> {
+        let (commune, report_id) = parse_name(&request.get_ref().name)?;
+        Ok(Response::new(self.read(&commune, &report_id).await?))
+    }
+
+    async fn list_reports(
+        &self,
+        request: Request<pb::ListReportsRequest>,
+    ) -> Result<Response<pb::ListReportsResponse>, Status> {
+        let request = request.into_inner();
+        let commune = parse_parent("parent", &request.parent)?;
+        let page_size = match request.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            n if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+            _ => return Err(ApiError::invalid("page_size", "must be between 1 and 100").into()),
+        };
+        let cursor = match request.page_token.as_str() {
+            "" => None,
+            token => Some(
+                Cursor::decode(token).ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?,
+            ),
+        };
+        let (reports, next) =
+            read_model::list(self.store.database(), commune.as_str(), page_size as u32, cursor.as_ref())
+                .await
+                .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListReportsResponse {
+            reports,
+            next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
+        }))
+    }
+
+    async fn acknowledge_report(
+        &self,
+        request: Request<pb::AcknowledgeReportRequest>,
+    ) -> Result<Response<pb::AcknowledgeReportResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, report_id) = parse_name(&request.name)?;
+        require(&principal, commune.as_str(), STAFF)?;
+        let request_id = parse_request_id(&request.request_id)?;
+        let target = Target {
+            commune: commune.to_string(),
+            aggregate_type: "report",
+            aggregate_id: report_id.clone(),
+            request_id: request_id.clone(),
+        };
+        let agent = principal.account_id().unwrap_or_default().to_owned();
+        let command = || Command::Acknowledge {
+            commune: commune.to_string(),
+            report_id: report_id.clone(),
+            agent: agent.clone(),
+            message: request.message.clone(),
+        };
+        let executed = execute::<ReportDecider, _>(
+            &self.store,
+            &target,
+            metadata(&principal, request_id.as_deref()),
+            &ReportsView,
+            command,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        let report = self.read(&commune, &report_id).await?;
+        tracing::info!(commune = %commune, report_id, "report acknowledged");
+        Ok(Response::new(pb::AcknowledgeReportResponse {
+            report: Some(report),
+            log_position: executed.receipt.last_position,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_names_are_parsed_strictly() {
+        let id = "0190c0de-0000-7000-8000-000000000000";
+        assert!(parse_name(&format!("communes/75056/reports/{id}")).is_ok());
+        for bad in ["", "communes/75056", "communes/7505/reports/x", &format!("communes/75056/reports/{id}/../x")] {
+            assert!(parse_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_parent("parent", "communes/2A004").map(|c| c.to_string()).ok(), Some("2A004".into()));
+        assert!(parse_parent("parent", "75056").is_err());
+        assert!(parse_request_id(&"x".repeat(101)).is_err());
+        assert!(parse_request_id("a\nb").is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! The reports service: residents report problems in their commune; agents
+//! acknowledge them, in public.
+//!
+//! - [`domain`] — the report decider and validated values (pure).
+//! - [`read_model`] — `reports_view`, updated inline with the events.
+//! - [`api`] — the gRPC API (`miroir.reports.v1.Reports`).
+//! - [`error`] — errors mapped to gRPC statuses.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod read_model;
+
+use miroir_eventstore::EventStore;
+use miroir_platform::storage::{Database, Migration, StorageError, migrate};
+
+/// The name of this service's log and stream.
+pub const SERVICE: &str = "reports";
+
+pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql");
+
+/// Applies the event store's and this service's migrations.
+pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {
+    migrate(db, "eventstore", miroir_eventstore::MIGRATIONS).await?;
+    migrate(db, SERVICE, MIGRATIONS).await
+}
+
+/// Opens the service's log (after [`migrate_database`]).
+pub async fn open(db: Database) -> Result<EventStore, sqlx::Error> {
+    EventStore::open(db, SERVICE).await
+}
