@@ -202,6 +202,27 @@ async fn a_retried_request_commits_once_and_returns_the_first_result(setup: Setu
     assert_eq!(n, 2, "inline projection applied once");
 }
 
+async fn concurrent_retries_of_one_request_commit_once(setup: Setup) {
+    // Each attempt decided a new aggregate id (as a submission does): the request id alone ties them.
+    let attempts =
+        (0..6).map(|i| setup.store.append(commit(&format!("new-{i}"), 0, 1, Some("req-race")), &CountInline));
+    let receipts: Vec<_> = futures::future::join_all(attempts).await.into_iter().map(|r| r.expect("append")).collect();
+    assert_eq!(receipts.iter().filter(|r| !r.duplicate).count(), 1, "{receipts:?}");
+    let first = receipts.iter().find(|r| !r.duplicate).expect("the winner");
+    assert!(
+        receipts
+            .iter()
+            .all(|r| (r.aggregate_id.as_str(), r.last_position) == (first.aggregate_id.as_str(), first.last_position))
+    );
+    assert_eq!(setup.store.head().await.expect("head"), 1);
+    let counts: i64 = sqlx::query("SELECT COUNT(*) FROM inline_counts")
+        .fetch_one(setup.test_db.db.pool())
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(counts, 1, "the losers' inline effects were rolled back");
+}
+
 async fn a_failing_inline_projection_leaves_no_event(setup: Setup) {
     let result = setup.store.append(commit("r1", 0, 1, Some("req-x")), &FailingInline).await;
     assert!(matches!(result, Err(AppendError::Database(_))));
@@ -462,6 +483,7 @@ macro_rules! suite {
                 racing_writers_one_wins_the_other_gets_a_typed_conflict,
                 a_retried_request_commits_once_and_returns_the_first_result,
                 a_failing_inline_projection_leaves_no_event,
+                concurrent_retries_of_one_request_commit_once,
                 concurrent_appends_stay_gap_free,
                 replay_then_live_without_gap_or_duplicate,
                 a_consumer_never_skips_under_concurrent_appends,

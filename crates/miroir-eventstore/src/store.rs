@@ -146,17 +146,13 @@ impl EventStore {
         }
         let count = i64::try_from(commit.events.len()).unwrap_or(i64::MAX);
         let mut tx = self.db.begin_write().await?;
-        // First statement of the transaction: take the log lock (see module doc).
-        let last: i64 = sqlx::query("UPDATE log_head SET position = position + $1 WHERE id = 1 RETURNING position")
-            .bind(count)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        // The checks run before the log lock, to hold it for as few round
+        // trips as possible; a writer that races past them is caught by the
+        // unique indexes below (aggregate version, request id).
         if let Some(request_id) = &commit.request_id
-            && let Some(mut receipt) = find_commit(&mut tx, &commit.commune, request_id).await?
+            && let Some(receipt) = find_commit(&mut tx, &commit.commune, request_id).await?
         {
             tx.rollback().await?;
-            receipt.duplicate = true;
             return Ok(receipt);
         }
         let actual: i64 = sqlx::query(
@@ -176,6 +172,12 @@ impl EventStore {
                 actual: to_u64(actual),
             });
         }
+        // Take the log lock (see module doc); held until commit.
+        let last: i64 = sqlx::query("UPDATE log_head SET position = position + $1 WHERE id = 1 RETURNING position")
+            .bind(count)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
 
         let first = last - count + 1;
         let recorded_at_us = now_us();
@@ -220,8 +222,7 @@ impl EventStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| match &e {
-                // The version check above runs under the log lock, so this is a
-                // safety net (e.g. a writer that bypassed the lock).
+                // A concurrent writer appended to this aggregate after our check.
                 sqlx::Error::Database(db) if db.is_unique_violation() => AppendError::Conflict {
                     aggregate_type: record.aggregate_type.clone(),
                     aggregate_id: record.aggregate_id.clone(),
@@ -235,7 +236,7 @@ impl EventStore {
         }
         let version = commit.expected_version + recorded.len() as u64;
         if let Some(request_id) = &commit.request_id {
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO commits (commune, request_id, aggregate_type, aggregate_id, first_position, \
                  last_position, version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -247,7 +248,19 @@ impl EventStore {
             .bind(last)
             .bind(to_i64(version))
             .execute(&mut *tx)
-            .await?;
+            .await;
+            match inserted {
+                Ok(_) => {}
+                // A concurrent retry of the same request committed first: its result is the result.
+                Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                    tx.rollback().await?;
+                    return self
+                        .find_commit(&commit.commune, request_id)
+                        .await?
+                        .ok_or(AppendError::Database(sqlx::Error::RowNotFound));
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
         tx.commit().await?;
         self.observe_head(to_u64(last));

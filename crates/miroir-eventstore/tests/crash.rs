@@ -24,7 +24,9 @@ fn commit(aggregate: &str, n: usize) -> Commit {
         expected_version: 0,
         request_id: None,
         metadata: Metadata::default(),
-        events: (0..n).map(|i| NewEvent { event_type: "t.E".into(), schema_version: 1, payload: vec![i as u8; 64] }).collect(),
+        events: (0..n)
+            .map(|i| NewEvent { event_type: "t.E".into(), schema_version: 1, payload: vec![i as u8; 64] })
+            .collect(),
     }
 }
 
@@ -78,7 +80,11 @@ async fn acknowledged_appends_survive_sigkill(backend: Backend) {
     let store = EventStore::open(test.db.clone(), "reports").await.expect("reopen");
     let head = store.head().await.expect("head");
     let log = store.read_log(0, 100_000).await.expect("log");
-    assert_eq!(log.iter().map(|e| e.position).collect::<Vec<_>>(), (1..=head).collect::<Vec<_>>(), "gap-free after the crash");
+    assert_eq!(
+        log.iter().map(|e| e.position).collect::<Vec<_>>(),
+        (1..=head).collect::<Vec<_>>(),
+        "gap-free after the crash"
+    );
     for (aggregate, (position, n)) in &acked {
         let events = store.load("report", aggregate).await.expect("load");
         assert_eq!(events.len(), *n, "{aggregate} is whole");

@@ -1,0 +1,83 @@
+//! The `miroir` binary: parses the command line and runs one command.
+
+mod cli;
+mod component;
+mod demo;
+mod embedded;
+mod keys;
+mod serve;
+mod supervisor;
+
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use clap::Parser;
+use miroir_auth::role::Grant;
+use miroir_auth::{Claims, Role};
+use miroir_platform::storage::{Database, PoolConfig};
+use miroir_platform::telemetry::{LogFormat, TelemetryConfig};
+
+use crate::cli::{Cli, Command, Component};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let (service, default_format) = match &cli.command {
+        Command::Up(_) => ("miroir".to_owned(), LogFormat::Text),
+        Command::Serve(args) => (format!("miroir-{}", args.component.name()), LogFormat::Json),
+        Command::Migrate(_) | Command::Token(_) => ("miroir".to_owned(), LogFormat::Text),
+    };
+    let mut telemetry = TelemetryConfig::from_env(service)?;
+    if std::env::var_os("MIROIR_LOG_FORMAT").is_none() {
+        telemetry.log_format = default_format;
+    }
+    let _guard = miroir_platform::telemetry::init(&telemetry)?;
+
+    match cli.command {
+        Command::Up(args) => embedded::run(args, miroir_platform::shutdown::on_signals()).await,
+        Command::Serve(args) => serve::run(args, miroir_platform::shutdown::on_signals()).await,
+        Command::Migrate(args) => {
+            let db = Database::connect(&args.database_url, &PoolConfig::default()).await?;
+            match args.component {
+                Component::Reports => miroir_reports::migrate_database(&db).await?,
+                Component::Gateway => anyhow::bail!("the gateway has no database"),
+            }
+            println!("{}: migrations applied", args.component.name());
+            Ok(())
+        }
+        Command::Token(args) => {
+            let role = Role::parse(&args.role).with_context(|| format!("unknown role `{}`", args.role))?;
+            if role != Role::Operator {
+                miroir_reports::domain::InseeCode::parse(&args.commune)
+                    .map_err(|reason| anyhow::anyhow!("--commune {}: {reason}", args.commune))?;
+            }
+            let keys = keys::load(&args.keys)?;
+            let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
+            let claims = Claims {
+                sub: args.subject,
+                iat: now,
+                exp: now + args.minutes.clamp(1, 24 * 60) * 60,
+                grants: vec![Grant { commune: args.commune, role }],
+            };
+            println!("{}", keys.sign(&claims));
+            Ok(())
+        }
+    }
+}

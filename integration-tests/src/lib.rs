@@ -1,0 +1,95 @@
+//! Harness for end-to-end tests: runs `miroir` as real processes (built by
+//! the same `cargo test`/`nextest` run), reads the addresses they bound from
+//! their JSON logs, and kills them the hard way when a test asks.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The `miroir` binary of this build (`MIROIR_BIN` overrides).
+pub fn miroir_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("MIROIR_BIN") {
+        return PathBuf::from(path);
+    }
+    // Test binaries live in target/<profile>/deps; the binary one level up.
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
+    let bin = dir.join("miroir");
+    assert!(bin.exists(), "{} not built: run the tests with `cargo nextest run --workspace`", bin.display());
+    bin
+}
+
+pub fn nats_url() -> String {
+    std::env::var("MIROIR_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned())
+}
+
+/// A running `miroir` process; killed (SIGKILL) when dropped.
+pub struct Process {
+    child: Child,
+    pub addresses: Vec<(String, SocketAddr)>,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Process {
+    /// Starts `miroir <args>` with `env`, and waits until it logged `expected` listening addresses.
+    pub fn start(args: &[&str], env: &[(&str, String)], expected: usize) -> Self {
+        let mut command = Command::new(miroir_bin());
+        command.args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).env("MIROIR_LOG_FORMAT", "json");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawn miroir");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut process = Self { child, addresses: Vec::new(), lines };
+        while process.addresses.len() < expected {
+            let line = process
+                .lines
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("miroir {args:?} did not report {expected} listening addresses in time"));
+            let Ok(json) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            // Events are flattened: their fields sit at the top level.
+            let fields = &json;
+            if fields["message"] == "listening"
+                && let (Some(kind), Some(address)) = (fields["kind"].as_str(), fields["address"].as_str())
+            {
+                process.addresses.push((kind.to_owned(), address.parse().expect("socket address")));
+            }
+        }
+        process
+    }
+
+    pub fn address(&self, kind: &str) -> SocketAddr {
+        self.addresses.iter().find(|(k, _)| k == kind).map(|(_, a)| *a).expect("address of that kind")
+    }
+
+    /// SIGKILL: no chance to flush or say goodbye.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        self.child.wait().expect("wait for exit")
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,83 @@
+//! The gateway: Miroir's HTTP front door. It holds no domain state: each
+//! request becomes a gRPC call to the service that owns the data, with the
+//! caller's credentials and trace context forwarded.
+//!
+//! - [`rest`] — the REST API under `/api/v1` (handlers, JSON shapes,
+//!   extractors).
+//! - [`openapi`] — the OpenAPI document, `GET /api/openapi.json`.
+//! - [`error`] — the one error type and its mapping to HTTP (JSON error body).
+//! - [`upstream`] — the gRPC clients of the services and how a call is made.
+//! - [`headers`] — security headers on every response.
+//! - [`span`] — the tracing span of each request.
+
+pub mod error;
+pub mod headers;
+pub mod openapi;
+pub mod rest;
+pub mod span;
+pub mod upstream;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use miroir_platform::metrics::{Metrics, http_layer};
+use tonic::transport::Channel;
+
+pub use error::GatewayError;
+
+/// Where the gateway finds the services.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayConfig {
+    /// gRPC URL of the reports service, e.g. `http://127.0.0.1:50051`.
+    pub reports_url: String,
+}
+
+/// What every handler shares: the clients of the services. Cheap to clone
+/// (the clients share their channels).
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) reports: upstream::ReportsClient,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Clients over the given channels (tests may pass any channel).
+    pub fn new(reports: Channel) -> Self {
+        AppState { reports: upstream::reports_client(reports) }
+    }
+
+    /// Clients of the services named in `config`. Connections are opened on
+    /// first use, so the gateway starts (and answers 503) while a service is
+    /// still down.
+    pub fn connect(config: &GatewayConfig) -> Result<Self, GatewayError> {
+        Ok(Self::new(upstream::lazy_channel(&config.reports_url)?))
+    }
+}
+
+/// The gateway's router, ready to serve: [`router`] with the HTTP request
+/// metrics recorded in `metrics`. Must run inside a tokio runtime (the
+/// channels spawn their workers on it).
+pub async fn build(config: &GatewayConfig, metrics: &Metrics) -> Result<Router, GatewayError> {
+    let state = AppState::connect(config)?;
+    // Added last, so that it wraps each route and sees its template.
+    Ok(router(state).layer(http_layer(metrics)?))
+}
+
+/// Every route of the gateway (REST API, OpenAPI document), with the body
+/// limit, the per-request span and the security headers; without metrics.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest("/api/v1", rest::routes())
+        .route("/api/openapi.json", get(openapi::document))
+        .fallback(|| async { GatewayError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { GatewayError::MethodNotAllowed })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(error::BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(span::request_span))
+        .layer(axum::middleware::map_response(headers::security_headers))
+}

@@ -1,0 +1,326 @@
+//! Request extractors of the REST API. Each one rejects bad input with a
+//! [`GatewayError`] (so with the JSON error body), never with axum's plain-text
+//! defaults: JSON bodies that name the offending field, path parameters checked
+//! for shape, and the headers forwarded to the services.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use tonic::metadata::{AsciiMetadataValue, MetadataMap};
+
+use crate::error::{FieldViolation, GatewayError};
+
+/// The header carrying the client's idempotency key, forwarded as the gRPC
+/// `request_id`.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+// ---------------------------------------------------------------------------
+// JSON bodies
+
+/// A JSON request body. Unlike `axum::Json`, a failure answers with the JSON
+/// error body and names the offending field (`location.latitude`).
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = GatewayError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, GatewayError> {
+        if !is_json(request.headers()) {
+            return Err(GatewayError::UnsupportedMediaType);
+        }
+        // The body limit (`DefaultBodyLimit`) is enforced while buffering.
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                GatewayError::PayloadTooLarge
+            } else {
+                GatewayError::InvalidRequest { message: rejection.body_text(), violations: Vec::new() }
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// `application/json` or any `+json` type, parameters (charset) ignored.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, GatewayError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+    // Trailing content after the value (`{...} garbage`) is a syntax error.
+    deserializer.end().map_err(|error| GatewayError::InvalidRequest {
+        message: format!("the request body is not valid JSON: {error}"),
+        violations: Vec::new(),
+    })?;
+    Ok(value)
+}
+
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> GatewayError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if !inner.is_data() {
+        return GatewayError::InvalidRequest {
+            message: format!("the request body is not valid JSON: {inner}"),
+            violations: Vec::new(),
+        };
+    }
+    // serde_json appends the position; the field path says more to a client.
+    let full = inner.to_string();
+    let description = full.rsplit_once(" at line ").map_or(full.as_str(), |(text, _)| text).to_owned();
+    // A missing field is reported at its parent's path; point at the field.
+    let missing = description.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`'));
+    let field = match (path.as_str(), missing) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => String::new(),
+        (parent, Some(name)) => format!("{parent}.{name}"),
+        (parent, None) => parent.to_owned(),
+    };
+    if field.is_empty() {
+        return GatewayError::InvalidRequest { message: description, violations: Vec::new() };
+    }
+    GatewayError::InvalidRequest {
+        message: format!("{field}: {description}"),
+        violations: vec![FieldViolation { field, description }],
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Path parameters
+
+/// `{insee}` of `/communes/{insee}/…`.
+#[derive(Debug, Deserialize)]
+pub struct CommunePath {
+    pub insee: String,
+}
+
+/// `{insee}` and `{report_id}` of `/communes/{insee}/reports/{report_id}…`.
+#[derive(Debug, Deserialize)]
+pub struct ReportPath {
+    pub insee: String,
+    pub report_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CommunePath {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        let Path(path) = Path::<CommunePath>::from_request_parts(parts, state).await.map_err(path_rejection)?;
+        check_insee(&path.insee)?;
+        Ok(path)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReportPath {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        let Path(path) = Path::<ReportPath>::from_request_parts(parts, state).await.map_err(path_rejection)?;
+        check_insee(&path.insee)?;
+        check_report_id(&path.report_id)?;
+        Ok(path)
+    }
+}
+
+fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> GatewayError {
+    GatewayError::InvalidRequest { message: rejection.body_text(), violations: Vec::new() }
+}
+
+/// Only the shape: five ASCII letters or digits. The reports service knows
+/// what a real INSEE code is; this check just keeps a `/` or other junk that
+/// a percent-encoded segment can carry out of the gRPC resource names.
+fn check_insee(insee: &str) -> Result<(), GatewayError> {
+    if insee.len() == 5 && insee.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(GatewayError::invalid_field("insee", "must be an INSEE commune code of 5 characters, e.g. 75056"))
+    }
+}
+
+/// Report ids are UUIDs in their hyphenated form, as the API hands them out.
+fn check_report_id(report_id: &str) -> Result<(), GatewayError> {
+    if report_id.len() == 36 && uuid::Uuid::try_parse(report_id).is_ok() {
+        Ok(())
+    } else {
+        Err(GatewayError::invalid_field("report_id", "must be a report id as the API returns it (a UUID)"))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Query strings
+
+/// `?page_size=&page_token=` of list endpoints.
+#[derive(Debug, Default)]
+pub struct PageQuery {
+    pub page_size: i32,
+    pub page_token: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        // Read as plain strings so that a bad number names its parameter; the
+        // service checks the range.
+        let Query(params) =
+            Query::<HashMap<String, String>>::from_request_parts(parts, state).await.map_err(|rejection| {
+                GatewayError::InvalidRequest { message: rejection.body_text(), violations: Vec::new() }
+            })?;
+        let page_size = match params.get("page_size").map(|v| v.trim()) {
+            None | Some("") => 0,
+            Some(raw) => {
+                raw.parse().map_err(|_| GatewayError::invalid_field("page_size", "must be a number from 1 to 100"))?
+            }
+        };
+        Ok(PageQuery { page_size, page_token: params.get("page_token").cloned().unwrap_or_default() })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Forwarded headers
+
+/// What a call forwards to the services from the HTTP request: the caller's
+/// credentials and idempotency key.
+///
+/// The `Authorization` value is held as gRPC metadata only, never logged: its
+/// `Debug` form is redacted.
+#[derive(Default)]
+pub struct Forwarded {
+    authorization: Option<AsciiMetadataValue>,
+    /// The `Idempotency-Key` header, or empty (the gRPC "no key").
+    pub request_id: String,
+}
+
+impl std::fmt::Debug for Forwarded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Forwarded")
+            .field("authorization", &self.authorization.as_ref().map(|_| "<redacted>"))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+impl Forwarded {
+    /// Adds the caller's credentials to an outgoing call's metadata.
+    pub fn apply(&self, metadata: &mut MetadataMap) {
+        if let Some(authorization) = &self.authorization {
+            let mut value = authorization.clone();
+            value.set_sensitive(true);
+            metadata.insert("authorization", value);
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Forwarded {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, GatewayError> {
+        let authorization = match parts.headers.get(header::AUTHORIZATION) {
+            None => None,
+            // Checked here only for what gRPC metadata can carry; the service
+            // verifies the token itself.
+            Some(value) => {
+                Some(value.to_str().ok().and_then(|v| v.parse().ok()).ok_or(GatewayError::MalformedAuthorization)?)
+            }
+        };
+        let request_id = match parts.headers.get(IDEMPOTENCY_KEY) {
+            None => String::new(),
+            Some(value) => match value.to_str() {
+                Ok(key) if !key.trim().is_empty() => key.to_owned(),
+                _ => {
+                    return Err(GatewayError::invalid_field(
+                        IDEMPOTENCY_KEY,
+                        "must be 1 to 100 printable ASCII characters",
+                    ));
+                }
+            },
+        };
+        Ok(Forwarded { authorization, request_id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        location: Point,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Point {
+        latitude: f64,
+    }
+
+    fn violation(json: &str) -> (String, Option<String>) {
+        match parse_json::<Body>(json.as_bytes()) {
+            Err(GatewayError::InvalidRequest { message, violations }) => {
+                (message, violations.first().map(|v| v.field.clone()))
+            }
+            other => panic!("expected a 400, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(violation(r#"{"location": {"latitude": 1}}"#).1.as_deref(), Some("title"));
+        assert_eq!(violation(r#"{"title": "x", "location": {}}"#).1.as_deref(), Some("location.latitude"));
+        assert_eq!(violation(r#"{"title": 3, "location": {"latitude": 1}}"#).1.as_deref(), Some("title"));
+        assert_eq!(
+            violation(r#"{"title": "x", "location": {"latitude": "n"}}"#).1.as_deref(),
+            Some("location.latitude")
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_no_field() {
+        for bad in ["{", "", r#""text""#, r#"{"title": "x", "location": {"latitude": 1}} trailing"#] {
+            let (message, field) = violation(bad);
+            assert!(!message.is_empty(), "{bad}");
+            assert_eq!(field, None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types() {
+        let headers = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static(value));
+            headers
+        };
+        assert!(is_json(&headers("application/json")));
+        assert!(is_json(&headers("Application/JSON; charset=utf-8")));
+        assert!(is_json(&headers("application/merge-patch+json")));
+        assert!(!is_json(&headers("text/plain")));
+        assert!(!is_json(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn path_shapes() {
+        assert!(check_insee("75056").is_ok());
+        assert!(check_insee("2A004").is_ok());
+        assert!(check_insee("75/56").is_err());
+        assert!(check_insee("750566").is_err());
+        assert!(check_report_id("0190c0de-0000-7000-8000-000000000000").is_ok());
+        assert!(check_report_id("0190c0de000070008000000000000000").is_err());
+        assert!(check_report_id("x").is_err());
+    }
+}

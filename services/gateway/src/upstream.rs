@@ -1,0 +1,62 @@
+//! The gRPC clients of the back-end services, and how one call is made: the
+//! caller's credentials and the trace context go along, and the gateway waits
+//! a bounded time for the answer.
+
+use std::future::Future;
+use std::time::Duration;
+
+use miroir_platform::telemetry::propagate_interceptor;
+use miroir_proto::reports::v1::reports_client;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::error::GatewayError;
+use crate::rest::extract::Forwarded;
+
+/// How long the gateway waits for a back-end answer before giving up with a
+/// 504: long enough for a busy database, short enough that a person waiting
+/// on a page gets an answer.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long opening a connection to a back-end service may take. A service
+/// that is down usually refuses at once; this bounds the case of an address
+/// that does not answer at all.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+type Interceptor = fn(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status>;
+
+/// The reports client, forwarding the trace context on every call.
+pub type ReportsClient = reports_client::ReportsClient<InterceptedService<Channel, Interceptor>>;
+
+/// A channel to `url` (`http://host:port`) that connects on first use and
+/// reconnects as needed, so that the gateway can start before the services.
+pub fn lazy_channel(url: &str) -> Result<Channel, GatewayError> {
+    let endpoint = Endpoint::from_shared(url.to_owned())
+        .map_err(|source| GatewayError::InvalidUpstreamUrl { url: url.to_owned(), source })?;
+    Ok(endpoint.connect_timeout(CONNECT_TIMEOUT).tcp_nodelay(true).connect_lazy())
+}
+
+pub fn reports_client(channel: Channel) -> ReportsClient {
+    reports_client::ReportsClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+}
+
+/// A gRPC request carrying `message`, the caller's credentials and a
+/// deadline, so that the service can give up once the gateway has.
+pub fn request<T>(message: T, forwarded: &Forwarded) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    forwarded.apply(request.metadata_mut());
+    // tonic's client also enforces this deadline (as CANCELLED); a little
+    // slack lets [`call`]'s own timer fire first and answer a clear 504.
+    request.set_timeout(CALL_TIMEOUT + Duration::from_secs(1));
+    request
+}
+
+/// Awaits a call for at most [`CALL_TIMEOUT`]. The bound is kept here rather
+/// than on the channel because tonic reports its own timeouts as CANCELLED,
+/// which would read as an internal error; this one is a clear 504.
+pub async fn call<T>(call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>) -> Result<T, GatewayError> {
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Ok(answer) => Ok(answer?.into_inner()),
+        Err(_elapsed) => Err(GatewayError::UpstreamTimeout),
+    }
+}
