@@ -33,7 +33,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     // Components still talk gRPC to each other, over loopback on a port the system picks.
     let reports_grpc = bind("reports", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let reports_url = format!("http://{}", reports_grpc.local_addr()?);
-    component::reports::start(&mut supervisor, store, keys.verifier(), reports_grpc, &readiness, None);
+    component::reports::start(&mut supervisor, store, keys.verifier(), reports_grpc, &readiness, &metrics, None)?;
 
     let http = bind("gateway", "http", args.listen).await?;
     let site = http.local_addr()?;
@@ -42,13 +42,15 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin)).await?;
 
     let keys_file = args.data.join("signing-keys");
+    // Show the command the way this binary was started (a path, or `cargo run …`).
+    let program = std::env::args().next().unwrap_or_else(|| "miroir".to_owned());
     println!(
         "\nMiroir is running (embedded mode, data in {data}).\n\
          \n  API:              http://{site}/api/v1/communes/{demo}/reports\
          \n  OpenAPI:          http://{site}/api/openapi.json\
          \n  Health:           http://{site}/healthz\
          \n\nAn agent token for the demo commune {demo}:\
-         \n  miroir token --keys {keys} --commune {demo} --role agent\
+         \n  {program} token --keys {keys} --commune {demo} --role agent\
          \n\nStop with Ctrl+C.\n",
         data = args.data.display(),
         demo = demo::COMMUNE,

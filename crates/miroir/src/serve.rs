@@ -27,7 +27,15 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let store = miroir_reports::open(db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
             let grpc = bind(name, "grpc", common.grpc_listen).await?;
-            component::reports::start(&mut supervisor, store, verifier(common)?, grpc, &readiness, Some(bus));
+            component::reports::start(
+                &mut supervisor,
+                store,
+                verifier(common)?,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+            )?;
         }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;

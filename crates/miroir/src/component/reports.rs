@@ -5,6 +5,7 @@ use miroir_auth::Verifier;
 use miroir_bus::{JetStreamBus, Relay};
 use miroir_eventstore::EventStore;
 use miroir_platform::health::Readiness;
+use miroir_platform::metrics::Metrics;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
 use miroir_reports::api::ReportsApi;
 use tokio::net::TcpListener;
@@ -19,15 +20,16 @@ pub fn start(
     verifier: Verifier,
     grpc: TcpListener,
     readiness: &Readiness,
+    metrics: &Metrics,
     relay_to: Option<JetStreamBus>,
-) {
+) -> anyhow::Result<()> {
     let ready = readiness.register("reports");
     let token = supervisor.token();
     if let Some(bus) = relay_to {
         supervisor.spawn("reports-relay", Relay::new(store.clone(), bus).run(token.clone()));
     }
     let service = ReportsServer::with_interceptor(ReportsApi::new(store), miroir_auth::grpc::authenticate(verifier));
-    let routes = tonic::service::Routes::new(service);
+    let routes = miroir_platform::metrics::instrument_grpc(metrics, tonic::service::Routes::new(service))?;
     let readiness = readiness.clone();
     ready.set_ready(true);
     supervisor.spawn(
@@ -41,4 +43,5 @@ pub fn start(
             token,
         ),
     );
+    Ok(())
 }

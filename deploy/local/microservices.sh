@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the microservices mode on this machine, one process per component, on
+# the local PostgreSQL and NATS JetStream (start them with scripts/services.sh
+# or scripts/test first). Ctrl+C stops everything.
+#
+#   deploy/local/microservices.sh            # gateway on http://127.0.0.1:8080
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+: "${POSTGRES_ADMIN_URL:=postgres://postgres:postgres@127.0.0.1:5432/postgres}"
+: "${MIROIR_NATS_URL:=nats://127.0.0.1:4222}"
+state="${MIROIR_LOCAL_STATE:-$HOME/.cache/miroir/local}"
+mkdir -p "$state"
+
+cargo build --release -p miroir
+bin="${CARGO_TARGET_DIR:-target}/release/miroir"
+
+# One database per service, as in production.
+base="${POSTGRES_ADMIN_URL%/*}"
+psql "$POSTGRES_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'miroir_reports'" | grep -q 1 \
+    || psql "$POSTGRES_ADMIN_URL" -c "CREATE DATABASE miroir_reports"
+
+# Token signing keys shared by the services (a Kubernetes Secret in production).
+keys="$state/signing-keys"
+[ -f "$keys" ] || { head -c 32 /dev/urandom | base64 > "$keys"; chmod 600 "$keys"; }
+
+export MIROIR_NATS_URL MIROIR_AUTH_KEYS_FILE="$keys" MIROIR_LOG_FORMAT="${MIROIR_LOG_FORMAT:-text}"
+trap 'kill 0' EXIT
+MIROIR_DATABASE_URL="$base/miroir_reports" MIROIR_GRPC_LISTEN=127.0.0.1:50051 MIROIR_ADMIN_LISTEN=127.0.0.1:9091 \
+    "$bin" serve reports &
+MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
+    "$bin" serve gateway &
+echo "gateway: http://127.0.0.1:8080/api/openapi.json — agent token: $bin token --keys $keys --commune 75056 --role agent"
+wait
