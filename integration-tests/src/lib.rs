@@ -6,20 +6,36 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 use std::time::Duration;
 
 /// The `miroir` binary of this build (`MIROIR_BIN` overrides).
+///
+/// Cargo builds a package's binaries only for that package's own tests, so
+/// this harness builds `miroir` itself, once per test process, into the same
+/// target directory and profile as the test: the binary under test is always
+/// the current source, never a stale one.
 pub fn miroir_bin() -> PathBuf {
-    if let Some(path) = std::env::var_os("MIROIR_BIN") {
-        return PathBuf::from(path);
-    }
-    // Test binaries live in target/<profile>/deps; the binary one level up.
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
-    let bin = dir.join("miroir");
-    assert!(bin.exists(), "{} not built: run the tests with `cargo nextest run --workspace`", bin.display());
-    bin
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            if let Some(path) = std::env::var_os("MIROIR_BIN") {
+                return PathBuf::from(path);
+            }
+            // Test binaries live in <target>/<profile>/deps.
+            let exe = std::env::current_exe().expect("test binary path");
+            let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("profile dir");
+            let target_dir = profile_dir.parent().expect("target dir");
+            let mut build = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+            build.args(["build", "--quiet", "-p", "miroir", "--bin", "miroir", "--target-dir"]).arg(target_dir);
+            if profile_dir.file_name().is_some_and(|name| name == "release") {
+                build.arg("--release");
+            }
+            let status = build.current_dir(env!("CARGO_MANIFEST_DIR")).status().expect("run cargo build");
+            assert!(status.success(), "building the miroir binary failed");
+            profile_dir.join("miroir")
+        })
+        .clone()
 }
 
 pub fn nats_url() -> String {
