@@ -19,6 +19,7 @@ fn agent_token(keys: &Keys, commune: &str) -> String {
         iat: now,
         exp: now + 600,
         grants: vec![Grant { commune: commune.into(), role: Role::Agent }],
+        client: None,
     })
 }
 

@@ -44,14 +44,33 @@ pub fn principal<T>(request: &Request<T>) -> Principal {
 /// Refuses the command unless the principal holds one of `roles` in `commune`:
 /// UNAUTHENTICATED for nobody, PERMISSION_DENIED for an account without the role.
 pub fn require(principal: &Principal, commune: &str, roles: &[Role]) -> Result<(), Status> {
-    if principal.has_any(commune, roles) {
+    require_role_or_scope(principal, commune, roles, None)
+}
+
+/// Like [`require`], also accepting an integration client of `commune` that holds `scope`.
+pub fn require_role_or_scope(
+    principal: &Principal,
+    commune: &str,
+    roles: &[Role],
+    scope: Option<&str>,
+) -> Result<(), Status> {
+    if principal.has_any(commune, roles) || scope.is_some_and(|scope| principal.has_scope(commune, scope)) {
         return Ok(());
     }
     match principal {
         Principal::Anonymous => Err(Status::unauthenticated("this action needs a signed-in account")),
-        Principal::Account { .. } => Err(Status::permission_denied(format!(
-            "this action needs one of these roles in commune {commune}: {}",
-            roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+        _ => Err(Status::permission_denied(format!(
+            "this action needs one of these roles in commune {commune}: {}{}",
+            roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+            scope.map(|s| format!(" (or an integration client with scope {s})")).unwrap_or_default()
         ))),
+    }
+}
+
+/// Refuses anonymous callers.
+pub fn require_signed_in(principal: &Principal) -> Result<(), Status> {
+    match principal {
+        Principal::Anonymous => Err(Status::unauthenticated("this action needs a signed-in account")),
+        _ => Ok(()),
     }
 }

@@ -15,4 +15,4 @@ pub mod role;
 pub mod token;
 
 pub use role::{Principal, Role};
-pub use token::{Claims, Keys, TokenError, Verifier};
+pub use token::{Claims, ClientClaims, Keys, SigningSecret, TokenError, Verifier};

@@ -43,7 +43,8 @@ pub struct Grant {
     pub role: Role,
 }
 
-/// Who a request acts as: an account with its grants, or nobody.
+/// Who a request acts as: an account with its grants, an integration client
+/// of one commune with its scopes, or nobody.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Principal {
     #[default]
@@ -52,29 +53,53 @@ pub enum Principal {
         id: String,
         grants: Vec<Grant>,
     },
+    /// City IT: a service account of one commune, limited to named scopes (`reports:write`).
+    Client {
+        id: String,
+        commune: String,
+        scopes: Vec<String>,
+    },
 }
 
 impl Principal {
-    pub fn account_id(&self) -> Option<&str> {
+    /// The account id, or the client id (as `client:<id>`), for the log's `actor`.
+    pub fn actor(&self) -> Option<String> {
         match self {
             Principal::Anonymous => None,
+            Principal::Account { id, .. } => Some(id.clone()),
+            Principal::Client { id, .. } => Some(format!("client:{id}")),
+        }
+    }
+
+    pub fn account_id(&self) -> Option<&str> {
+        match self {
             Principal::Account { id, .. } => Some(id),
+            _ => None,
         }
     }
 
     /// True if the principal holds `role` in `commune` (the operator holds every role everywhere).
     pub fn has(&self, commune: &str, role: Role) -> bool {
         match self {
-            Principal::Anonymous => false,
             Principal::Account { grants, .. } => {
                 grants.iter().any(|g| g.role == Role::Operator || (g.commune == commune && g.role == role))
             }
+            _ => false,
         }
     }
 
     /// True if the principal holds any of `roles` in `commune`.
     pub fn has_any(&self, commune: &str, roles: &[Role]) -> bool {
         roles.iter().any(|role| self.has(commune, *role))
+    }
+
+    /// True for a client of `commune` holding `scope`.
+    pub fn has_scope(&self, commune: &str, scope: &str) -> bool {
+        matches!(self, Principal::Client { commune: c, scopes, .. } if c == commune && scopes.iter().any(|s| s == scope))
+    }
+
+    pub fn is_operator(&self) -> bool {
+        matches!(self, Principal::Account { grants, .. } if grants.iter().any(|g| g.role == Role::Operator))
     }
 }
 
@@ -103,6 +128,17 @@ mod tests {
         let operator = account(&[("*", Role::Operator)]);
         assert!(operator.has("75056", Role::Agent));
         assert!(operator.has_any("2A004", &[Role::CommuneAdmin]));
+    }
+
+    #[test]
+    fn a_client_holds_its_scopes_in_its_commune_only() {
+        let client =
+            Principal::Client { id: "c1".into(), commune: "75056".into(), scopes: vec!["reports:write".into()] };
+        assert!(client.has_scope("75056", "reports:write"));
+        assert!(!client.has_scope("69123", "reports:write"));
+        assert!(!client.has_scope("75056", "reports:read"));
+        assert!(!client.has("75056", Role::Agent), "a client holds no role");
+        assert_eq!(client.actor().as_deref(), Some("client:c1"));
     }
 
     #[test]

@@ -75,6 +75,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 iat: now,
                 exp: now + args.minutes.clamp(1, 24 * 60) * 60,
                 grants: vec![Grant { commune: args.commune, role }],
+                client: None,
             };
             println!("{}", keys.sign(&claims));
             Ok(())

@@ -86,6 +86,7 @@ impl Stack {
             iat: now,
             exp: now + 3600,
             grants: vec![Grant { commune: commune.to_owned(), role }],
+            client: None,
         })
     }
 
@@ -353,6 +354,7 @@ async fn only_an_agent_of_the_commune_may_acknowledge() {
         iat: 0,
         exp: i64::MAX,
         grants: vec![Grant { commune: PARIS.into(), role: Role::Agent }],
+        client: None,
     });
     error(stack.acknowledge(PARIS, report_id, Some(&forged)).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     let resident = stack.token(PARIS, Role::Resident);

@@ -1,7 +1,7 @@
 //! The gRPC API of the reports service: validates requests, checks roles, runs
 //! commands against the log and answers from the read model.
 
-use miroir_auth::grpc::{principal, require};
+use miroir_auth::grpc::{principal, require_role_or_scope};
 use miroir_auth::{Principal, Role};
 use miroir_eventstore::decider::{Target, execute};
 use miroir_eventstore::event::now_us;
@@ -16,6 +16,10 @@ use crate::read_model::{self, Cursor, ReportsView};
 
 /// Who may acknowledge a report: the commune's staff.
 const STAFF: &[Role] = &[Role::Agent, Role::CommuneAdmin];
+/// The integration-client scope that allows submitting and acknowledging.
+pub const WRITE_SCOPE: &str = "reports:write";
+/// The scope that allows reading (reports are public: any token may read them).
+pub const READ_SCOPE: &str = "reports:read";
 const DEFAULT_PAGE_SIZE: i32 = 20;
 const MAX_PAGE_SIZE: i32 = 100;
 const MAX_REQUEST_ID_CHARS: usize = 100;
@@ -61,7 +65,7 @@ fn parse_request_id(request_id: &str) -> Result<Option<String>, ApiError> {
 fn metadata(principal: &Principal, request_id: Option<&str>) -> Metadata {
     Metadata {
         occurred_at_us: now_us(),
-        actor: principal.account_id().unwrap_or_default().to_owned(),
+        actor: principal.actor().unwrap_or_default(),
         correlation_id: request_id.unwrap_or_default().to_owned(),
         causation_id: String::new(),
         trace_context: miroir_platform::telemetry::current_trace_context(),
@@ -83,6 +87,10 @@ impl ReportsRpc for ReportsApi {
         let principal = principal(&request);
         let request = request.into_inner();
         let commune = parse_parent("parent", &request.parent)?;
+        // Residents may report anywhere (anonymously too); city IT only in its own commune.
+        if matches!(principal, Principal::Client { .. }) {
+            require_role_or_scope(&principal, commune.as_str(), &[], Some(WRITE_SCOPE))?;
+        }
         let request_id = parse_request_id(&request.request_id)?;
         let location = request.location.ok_or_else(|| ApiError::invalid("location", "is required"))?;
         let location = Location::parse(location.latitude, location.longitude, &location.address)
@@ -159,7 +167,7 @@ impl ReportsRpc for ReportsApi {
         let principal = principal(&request);
         let request = request.into_inner();
         let (commune, report_id) = parse_name(&request.name)?;
-        require(&principal, commune.as_str(), STAFF)?;
+        require_role_or_scope(&principal, commune.as_str(), STAFF, Some(WRITE_SCOPE))?;
         let request_id = parse_request_id(&request.request_id)?;
         let target = Target {
             commune: commune.to_string(),
@@ -167,7 +175,7 @@ impl ReportsRpc for ReportsApi {
             aggregate_id: report_id.clone(),
             request_id: request_id.clone(),
         };
-        let agent = principal.account_id().unwrap_or_default().to_owned();
+        let agent = principal.actor().unwrap_or_default();
         let command = || Command::Acknowledge {
             commune: commune.to_string(),
             report_id: report_id.clone(),

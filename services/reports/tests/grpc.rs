@@ -61,6 +61,7 @@ fn bearer(keys: &Keys, commune: &str, role: Role) -> String {
         iat: now,
         exp: now + 600,
         grants: vec![Grant { commune: commune.into(), role }],
+        client: None,
     };
     format!("Bearer {}", keys.sign(&claims))
 }
