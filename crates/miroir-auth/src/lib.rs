@@ -15,4 +15,5 @@ pub mod role;
 pub mod token;
 
 pub use role::{Principal, Role};
+pub use ed25519_dalek::VerifyingKey;
 pub use token::{Claims, ClientClaims, Keys, SigningSecret, TokenError, Verifier};

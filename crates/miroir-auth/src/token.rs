@@ -104,6 +104,10 @@ impl SigningSecret {
     pub fn to_bytes(&self) -> [u8; 32] {
         self.key.to_bytes()
     }
+
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
 }
 
 impl Keys {
