@@ -4,41 +4,52 @@
 //! after its restart, and each of its events is in the JetStream stream
 //! exactly once.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::process::Command;
+use std::time::Duration;
 
-use miroir_auth::role::Grant;
-use miroir_auth::{Claims, Keys, Role};
-use miroir_integration_tests::{Process, nats_url};
+use miroir_integration_tests::{Process, miroir_bin, nats_url};
 use miroir_platform::storage::testing::TestDatabase;
 use serde_json::{Value, json};
 
-fn agent_token(keys: &Keys, commune: &str) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() as i64;
-    keys.sign(&Claims {
-        sub: "agent-1".into(),
-        iat: now,
-        exp: now + 600,
-        grants: vec![Grant { commune: commune.into(), role: Role::Agent }],
-        client: None,
-    })
-}
+const PASSWORD: &str = "une mairie bien gardée";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_survives_sigkill_of_the_reports_process() {
-    let database = TestDatabase::postgres().await;
-    let keys = Keys::generate().expect("keys");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let keys_file = dir.path().join("signing-keys");
-    std::fs::write(&keys_file, keys.to_file_contents()).expect("write keys");
+    let reports_db = TestDatabase::postgres().await;
+    let identity_db = TestDatabase::postgres().await;
     let prefix = format!("it{}", uuid::Uuid::new_v4().simple());
+    // The operator sets up the commune and its administrator on identity's database.
+    let admin = |args: &[&str]| {
+        let output = Command::new(miroir_bin())
+            .args(["admin", "--database-url", &identity_db.url])
+            .args(args)
+            .output()
+            .expect("miroir admin");
+        assert!(output.status.success(), "miroir admin {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    admin(&["register-commune", "--insee", "75056", "--name", "Paris", "--department", "75"]);
+    admin(&["create-admin", "--commune", "75056", "--email", "maire@example.fr", "--password", PASSWORD]);
+
+    let identity = Process::start(
+        &["serve", "identity"],
+        &[
+            ("MIROIR_DATABASE_URL", identity_db.url.clone()),
+            ("MIROIR_NATS_URL", nats_url()),
+            ("MIROIR_NATS_PREFIX", prefix.clone()),
+            ("MIROIR_GRPC_LISTEN", "127.0.0.1:0".to_owned()),
+            ("MIROIR_ADMIN_LISTEN", "127.0.0.1:0".to_owned()),
+        ],
+        2,
+    );
+    let identity_url = format!("http://{}", identity.address("grpc"));
     let reports_env = |grpc: &str| {
         vec![
-            ("MIROIR_DATABASE_URL", database.url.clone()),
+            ("MIROIR_DATABASE_URL", reports_db.url.clone()),
             ("MIROIR_NATS_URL", nats_url()),
             ("MIROIR_NATS_PREFIX", prefix.clone()),
             ("MIROIR_GRPC_LISTEN", grpc.to_owned()),
             ("MIROIR_ADMIN_LISTEN", "127.0.0.1:0".to_owned()),
-            ("MIROIR_AUTH_KEYS_FILE", keys_file.display().to_string()),
+            ("MIROIR_IDENTITY_URL", identity_url.clone()),
         ]
     };
     let reports = Process::start(&["serve", "reports"], &reports_env("127.0.0.1:0"), 2);
@@ -49,10 +60,12 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
             ("MIROIR_HTTP_LISTEN", "127.0.0.1:0".to_owned()),
             ("MIROIR_ADMIN_LISTEN", "127.0.0.1:0".to_owned()),
             ("MIROIR_REPORTS_URL", format!("http://{reports_grpc}")),
+            ("MIROIR_IDENTITY_URL", identity_url.clone()),
         ],
         2,
     );
-    let api = format!("http://{}/api/v1/communes/75056/reports", gateway.address("http"));
+    let site = format!("http://{}", gateway.address("http"));
+    let api = format!("{site}/api/v1/communes/75056/reports");
     let http = reqwest::Client::new();
 
     let submitted: Value = http
@@ -86,7 +99,7 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
 
     let acknowledged: Value = http
         .post(format!("{report_url}/acknowledge"))
-        .bearer_auth(agent_token(&keys, "75056"))
+        .bearer_auth(login(&http, &site, "maire@example.fr").await)
         .json(&json!({"message": "Équipe voirie prévenue."}))
         .send()
         .await
@@ -123,7 +136,24 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
 
     assert!(reports.terminate().success(), "SIGTERM stops the reports process cleanly");
     assert!(gateway.terminate().success(), "SIGTERM stops the gateway cleanly");
+    assert!(identity.terminate().success(), "SIGTERM stops identity cleanly");
     let _ = jetstream.delete_stream(&stream_name).await;
+    let _ = jetstream.delete_stream(format!("{}_IDENTITY", prefix.to_uppercase())).await;
+}
+
+async fn login(http: &reqwest::Client, site: &str, email: &str) -> String {
+    let session: Value = http
+        .post(format!("{site}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .error_for_status()
+        .expect("200")
+        .json()
+        .await
+        .expect("json");
+    session["access_token"].as_str().expect("access token").to_owned()
 }
 
 async fn wait_for_ok(http: &reqwest::Client, url: &str) -> Value {

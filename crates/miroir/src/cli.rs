@@ -28,8 +28,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Applies a component's database migrations, then exits.
     Migrate(MigrateArgs),
-    /// Mints an access token from the signing keys (until the identity service issues them).
-    Token(TokenArgs),
+    /// Operator tasks on the identity database: communes, first administrators, integration clients.
+    Admin(AdminArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +50,8 @@ pub struct UpArgs {
 pub enum Component {
     /// HTTP front door: REST API and OpenAPI document (later the site and Open311).
     Gateway,
+    /// Communes, accounts, sessions, roles, integration clients, token signing keys.
+    Identity,
     /// Problem reports: gRPC API, event log and read models, relay to JetStream.
     Reports,
 }
@@ -58,6 +60,7 @@ impl Component {
     pub fn name(self) -> &'static str {
         match self {
             Component::Gateway => "gateway",
+            Component::Identity => "identity",
             Component::Reports => "reports",
         }
     }
@@ -93,9 +96,12 @@ pub struct ServiceArgs {
     /// Where the gateway reaches the reports service.
     #[arg(long, env = "MIROIR_REPORTS_URL", default_value = "http://127.0.0.1:50051")]
     pub reports_url: String,
-    /// File of the token signing keys (one base64 Ed25519 key per line, newest first).
-    #[arg(long, env = "MIROIR_AUTH_KEYS_FILE")]
-    pub auth_keys_file: Option<PathBuf>,
+    /// Where services reach the identity service (token keys) and the gateway its API.
+    #[arg(long, env = "MIROIR_IDENTITY_URL", default_value = "http://127.0.0.1:50052")]
+    pub identity_url: String,
+    /// Public address of the site, used in the links identity sends.
+    #[arg(long, env = "MIROIR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -108,20 +114,63 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct TokenArgs {
-    /// INSEE code of the commune the role is held in.
-    #[arg(long)]
-    pub commune: String,
-    /// resident, collective_member, collective_moderator, agent, elected_official, commune_admin or operator.
-    #[arg(long)]
-    pub role: String,
-    /// Account id the token stands for.
-    #[arg(long, default_value = "demo-account")]
-    pub subject: String,
-    /// Lifetime in minutes.
-    #[arg(long, default_value_t = 60)]
-    pub minutes: i64,
-    /// Signing keys file (for `up`, `<data>/signing-keys`).
-    #[arg(long, env = "MIROIR_AUTH_KEYS_FILE", default_value = "miroir-data/signing-keys")]
-    pub keys: PathBuf,
+pub struct AdminArgs {
+    /// The embedded mode's data folder (its identity database).
+    #[arg(long, env = "MIROIR_DATA", default_value = "miroir-data", conflicts_with = "database_url")]
+    pub data: PathBuf,
+    /// A deployment's identity database instead (postgres://…).
+    #[arg(long, env = "MIROIR_IDENTITY_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub task: AdminTask,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminTask {
+    /// Registers a commune and its two spaces.
+    RegisterCommune {
+        /// INSEE code (5 characters, e.g. 35238).
+        #[arg(long)]
+        insee: String,
+        #[arg(long)]
+        name: String,
+        /// Department code (e.g. 35, 2A, 974).
+        #[arg(long)]
+        department: String,
+        /// The residents' collective recognised for the citizen space.
+        #[arg(long, default_value = "")]
+        collective: String,
+        /// Public commitment on the time to a first response, in days.
+        #[arg(long, default_value_t = 7)]
+        commitment_days: u32,
+    },
+    /// Creates an account (or takes an existing one) and makes it an administrator of a commune.
+    CreateAdmin {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrateur")]
+        display_name: String,
+        /// Its password; generated and printed once if not given.
+        #[arg(long, env = "MIROIR_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Creates an integration client for city IT and prints its secret once.
+    CreateClient {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        name: String,
+        /// Scopes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "reports:read,reports:write")]
+        scopes: Vec<String>,
+    },
+    /// Lists the communes on this platform.
+    ListCommunes,
+    /// Adds a new token signing key, used for signing after the delay.
+    RotateKey {
+        #[arg(long, default_value_t = 120)]
+        delay_seconds: i64,
+    },
 }

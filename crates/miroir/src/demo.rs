@@ -1,5 +1,12 @@
 //! Demo data for the embedded mode's first start, so a newcomer sees a
-//! working commune at once. Created through the same commands as real data.
+//! working commune at once: the commune, one account per role, an
+//! integration client, and two reports. Created through the same use cases
+//! as real data; the credentials are printed and written to `<data>/demo.env`.
+
+use std::io::Write;
+use std::path::Path;
+
+use miroir_identity::{Identity, IdentityError, operator_cli};
 
 use miroir_eventstore::EventStore;
 use miroir_eventstore::Metadata;
@@ -30,8 +37,55 @@ const REPORTS: &[(&str, &str, &str, f64, f64, &str)] = &[
     ),
 ];
 
+/// The demo accounts: (variable prefix, e-mail, display name, role).
+const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
+    ("ADMIN", "admin@demo.miroir.fr", "Camille (mairie)", "commune_admin"),
+    ("AGENT", "agent@demo.miroir.fr", "Sami (voirie)", "agent"),
+    ("MODERATOR", "moderation@demo.miroir.fr", "Jeanne (collectif)", "collective_moderator"),
+    ("RESIDENT", "habitant@demo.miroir.fr", "Léo", "resident"),
+];
+
+/// Seeds the demo commune, its accounts and client once (when the commune is
+/// not there yet), and returns the `demo.env` text, also written to `data`.
+pub async fn seed_identity(identity: &Identity, data: &Path) -> anyhow::Result<Option<String>> {
+    let op = operator_cli();
+    match identity.get_commune(COMMUNE).await {
+        Ok(_) => return Ok(None),
+        Err(IdentityError::NotFound(_)) => {}
+        Err(other) => return Err(other.into()),
+    }
+    identity.register_commune(&op, COMMUNE, "Paris", "75", "Collectif Paris Centre", 7, "").await?;
+    let mut env =
+        format!("# Miroir demo (embedded mode). Sign in with these accounts.\nMIROIR_DEMO_COMMUNE={COMMUNE}\n");
+    for (prefix, email, name, role) in ACCOUNTS {
+        let password = crate::admin::generated_password()?;
+        let account = identity.sign_up(email, &password, name, COMMUNE, "").await?;
+        if *role != "resident" {
+            identity.grant_role(&op, &account.account_id, COMMUNE, role, "", "demo", "").await?;
+        }
+        env.push_str(&format!("MIROIR_DEMO_{prefix}_EMAIL={email}\nMIROIR_DEMO_{prefix}_PASSWORD={password}\n"));
+    }
+    let scopes: Vec<String> = miroir_identity::domain::client::SCOPES.iter().map(|s| (*s).to_owned()).collect();
+    let (client, secret) = identity.create_client(&op, COMMUNE, "Démo SIG de la ville", &scopes, "").await?;
+    env.push_str(&format!("MIROIR_DEMO_CLIENT_ID={}\nMIROIR_DEMO_API_KEY={secret}\n", client.client_id));
+    write_private(&data.join("demo.env"), &env)?;
+    tracing::info!(commune = COMMUNE, "demo commune, accounts and integration client created");
+    Ok(Some(env))
+}
+
+/// Writes a file only its owner can read (it holds passwords).
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
 /// Seeds the demo reports once: only into an empty log.
-pub async fn seed(store: &EventStore) -> anyhow::Result<()> {
+pub async fn seed_reports(store: &EventStore) -> anyhow::Result<()> {
     if store.head().await? > 0 {
         return Ok(());
     }

@@ -5,6 +5,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use anyhow::Context;
+use miroir_identity::IdentityConfig;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::{Database, PoolConfig};
@@ -13,48 +14,66 @@ use tokio_util::sync::CancellationToken;
 use crate::cli::UpArgs;
 use crate::component::{self, bind};
 use crate::supervisor::Supervisor;
-use crate::{demo, keys};
+use crate::{admin, demo, jwks};
 
 pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("cannot create the data folder {}", args.data.display()))?;
-    let keys = keys::load_or_create(&args.data.join("signing-keys"))?;
+    let http = bind("gateway", "http", args.listen).await?;
+    let site = http.local_addr()?;
+
+    // Until notifications sends e-mails, the embedded mode writes links to its log.
+    let config = IdentityConfig { log_links: true, public_url: format!("http://{site}") };
+    let identity = admin::open_identity(&admin::embedded_identity_url(&args.data), config).await?;
     let url = format!("sqlite://{}", args.data.join("reports.db").display());
     let db = Database::connect(&url, &PoolConfig::default()).await.context("cannot open the reports database")?;
     miroir_reports::migrate_database(&db).await?;
-    let store = miroir_reports::open(db).await?;
-    if !args.no_demo {
-        demo::seed(&store).await?;
-    }
+    let reports = miroir_reports::open(db).await?;
+    let demo_env = if args.no_demo {
+        None
+    } else {
+        demo::seed_reports(&reports).await?;
+        demo::seed_identity(&identity, &args.data).await?
+    };
 
     let metrics = Metrics::new("miroir")?;
     let readiness = Readiness::new();
-    let mut supervisor = Supervisor::new(token);
-    // Components still talk gRPC to each other, over loopback on a port the system picks.
+    let mut supervisor = Supervisor::new(token.clone());
+    // Components still talk gRPC to each other, over loopback on ports the system picks.
+    let identity_grpc = bind("identity", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let identity_url = format!("http://{}", identity_grpc.local_addr()?);
+    let verifier = miroir_auth::Verifier::from_jwks(&identity.jwks().await?)?;
+    supervisor.spawn("jwks-refresh", jwks::refresh(identity_url.clone(), verifier.clone(), token.clone()));
+    component::identity::start(&mut supervisor, identity, None, verifier.clone(), identity_grpc, &readiness, &metrics)?;
+
     let reports_grpc = bind("reports", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let reports_url = format!("http://{}", reports_grpc.local_addr()?);
-    component::reports::start(&mut supervisor, store, keys.verifier(), reports_grpc, &readiness, &metrics, None)?;
+    component::reports::start(&mut supervisor, reports, verifier, reports_grpc, &readiness, &metrics, None)?;
 
-    let http = bind("gateway", "http", args.listen).await?;
-    let site = http.local_addr()?;
-    let admin = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
-    let config = miroir_gateway::GatewayConfig { reports_url };
-    component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin)).await?;
+    let admin_routes = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
+    let config = miroir_gateway::GatewayConfig { reports_url, identity_url };
+    component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin_routes)).await?;
 
-    let keys_file = args.data.join("signing-keys");
-    // Show the command the way this binary was started (a path, or `cargo run …`).
-    let program = std::env::args().next().unwrap_or_else(|| "miroir".to_owned());
     println!(
         "\nMiroir is running (embedded mode, data in {data}).\n\
          \n  API:              http://{site}/api/v1/communes/{demo}/reports\
          \n  OpenAPI:          http://{site}/api/openapi.json\
-         \n  Health:           http://{site}/healthz\
-         \n\nAn agent token for the demo commune {demo}:\
-         \n  {program} token --keys {keys} --commune {demo} --role agent\
-         \n\nStop with Ctrl+C.\n",
+         \n  Health:           http://{site}/healthz",
         data = args.data.display(),
         demo = demo::COMMUNE,
-        keys = keys_file.display(),
     );
+    match demo_env {
+        Some(env) => println!(
+            "\nDemo commune {demo} created, with these accounts (also in {file}):\n\n{env}\
+             Sign in: POST http://{site}/api/v1/auth/login with {{\"email\": …, \"password\": …}}",
+            demo = demo::COMMUNE,
+            file = args.data.join("demo.env").display(),
+        ),
+        None if !args.no_demo => {
+            println!("\nDemo accounts: see {}", args.data.join("demo.env").display());
+        }
+        None => {}
+    }
+    println!("\nStop with Ctrl+C.\n");
     supervisor.wait().await
 }

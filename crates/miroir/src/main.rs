@@ -1,20 +1,17 @@
 //! The `miroir` binary: parses the command line and runs one command.
 
+mod admin;
 mod cli;
 mod component;
 mod demo;
 mod embedded;
-mod keys;
+mod jwks;
 mod serve;
 mod supervisor;
 
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::Context;
 use clap::Parser;
-use miroir_auth::role::Grant;
-use miroir_auth::{Claims, Role};
 use miroir_platform::storage::{Database, PoolConfig};
 use miroir_platform::telemetry::{LogFormat, TelemetryConfig};
 
@@ -42,7 +39,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let (service, default_format) = match &cli.command {
         Command::Up(_) => ("miroir".to_owned(), LogFormat::Text),
         Command::Serve(args) => (format!("miroir-{}", args.component.name()), LogFormat::Json),
-        Command::Migrate(_) | Command::Token(_) => ("miroir".to_owned(), LogFormat::Text),
+        Command::Migrate(_) | Command::Admin(_) => ("miroir".to_owned(), LogFormat::Text),
     };
     let mut telemetry = TelemetryConfig::from_env(service)?;
     if std::env::var_os("MIROIR_LOG_FORMAT").is_none() {
@@ -57,28 +54,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Database::connect(&args.database_url, &PoolConfig::default()).await?;
             match args.component {
                 Component::Reports => miroir_reports::migrate_database(&db).await?,
+                Component::Identity => miroir_identity::migrate_database(&db).await?,
                 Component::Gateway => anyhow::bail!("the gateway has no database"),
             }
             println!("{}: migrations applied", args.component.name());
             Ok(())
         }
-        Command::Token(args) => {
-            let role = Role::parse(&args.role).with_context(|| format!("unknown role `{}`", args.role))?;
-            if role != Role::Operator {
-                miroir_reports::domain::InseeCode::parse(&args.commune)
-                    .map_err(|reason| anyhow::anyhow!("--commune {}: {reason}", args.commune))?;
-            }
-            let keys = keys::load(&args.keys)?;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
-            let claims = Claims {
-                sub: args.subject,
-                iat: now,
-                exp: now + args.minutes.clamp(1, 24 * 60) * 60,
-                grants: vec![Grant { commune: args.commune, role }],
-                client: None,
-            };
-            println!("{}", keys.sign(&claims));
-            Ok(())
-        }
+        Command::Admin(args) => admin::run(args).await,
     }
 }

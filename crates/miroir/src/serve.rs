@@ -2,8 +2,8 @@
 //! and PostgreSQL, configured by the environment (what the Helm chart runs).
 
 use anyhow::Context;
-use miroir_auth::Verifier;
 use miroir_bus::JetStreamBus;
+use miroir_identity::IdentityConfig;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::{Database, PoolConfig};
@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::{Component, ServeArgs, ServiceArgs};
 use crate::component::{self, bind};
-use crate::keys;
+use crate::jwks;
 use crate::supervisor::Supervisor;
 
 pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()> {
@@ -19,27 +19,47 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
     let name = args.component.name();
     let metrics = Metrics::new(name)?;
     let readiness = Readiness::new();
-    let mut supervisor = Supervisor::new(token);
+    let mut supervisor = Supervisor::new(token.clone());
     match args.component {
+        Component::Identity => {
+            let db = connect(common, name).await?;
+            miroir_identity::migrate_database(&db).await?;
+            let config = IdentityConfig { log_links: false, public_url: common.public_url.clone() };
+            let store = miroir_eventstore::EventStore::open(db.clone(), miroir_identity::SERVICE).await?;
+            let identity = miroir_identity::open(db, config).await?;
+            let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
+            // Identity verifies its own tokens with its own keys, kept fresh like everyone's.
+            let verifier = miroir_auth::Verifier::from_jwks(&identity.jwks().await?)?;
+            let grpc = bind(name, "grpc", common.grpc_listen).await?;
+            let own_url = format!("http://{}", grpc.local_addr()?);
+            supervisor.spawn("jwks-refresh", jwks::refresh(own_url, verifier.clone(), token.clone()));
+            component::identity::start(
+                &mut supervisor,
+                identity,
+                Some((store, bus)),
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+            )?;
+        }
         Component::Reports => {
             let db = connect(common, name).await?;
             miroir_reports::migrate_database(&db).await?;
             let store = miroir_reports::open(db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
             let grpc = bind(name, "grpc", common.grpc_listen).await?;
-            component::reports::start(
-                &mut supervisor,
-                store,
-                verifier(common)?,
-                grpc,
-                &readiness,
-                &metrics,
-                Some(bus),
-            )?;
+            let verifier = jwks::initial(&common.identity_url, &token).await;
+            supervisor
+                .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
+            component::reports::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus))?;
         }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;
-            let config = miroir_gateway::GatewayConfig { reports_url: common.reports_url.clone() };
+            let config = miroir_gateway::GatewayConfig {
+                reports_url: common.reports_url.clone(),
+                identity_url: common.identity_url.clone(),
+            };
             component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, None).await?;
         }
     }
@@ -57,16 +77,4 @@ async fn connect(common: &ServiceArgs, component: &str) -> anyhow::Result<Databa
     Database::connect(url, &PoolConfig::default())
         .await
         .with_context(|| format!("{component}: cannot open its database"))
-}
-
-/// Token verification keys; without a keys file no token is valid (and the
-/// process says so), which refuses every command that needs a role.
-fn verifier(common: &ServiceArgs) -> anyhow::Result<Verifier> {
-    match &common.auth_keys_file {
-        Some(path) => Ok(keys::load(path)?.verifier()),
-        None => {
-            tracing::warn!("MIROIR_AUTH_KEYS_FILE is not set: every access token will be refused");
-            Ok(Verifier::default())
-        }
-    }
 }

@@ -30,6 +30,8 @@ pub use error::GatewayError;
 pub struct GatewayConfig {
     /// gRPC URL of the reports service, e.g. `http://127.0.0.1:50051`.
     pub reports_url: String,
+    /// gRPC URL of the identity service, e.g. `http://127.0.0.1:50052`.
+    pub identity_url: String,
 }
 
 /// What every handler shares: the clients of the services. Cheap to clone
@@ -37,6 +39,7 @@ pub struct GatewayConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub(crate) reports: upstream::ReportsClient,
+    pub(crate) identity: upstream::IdentityClient,
 }
 
 impl std::fmt::Debug for AppState {
@@ -47,15 +50,15 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// Clients over the given channels (tests may pass any channel).
-    pub fn new(reports: Channel) -> Self {
-        AppState { reports: upstream::reports_client(reports) }
+    pub fn new(reports: Channel, identity: Channel) -> Self {
+        AppState { reports: upstream::reports_client(reports), identity: upstream::identity_client(identity) }
     }
 
     /// Clients of the services named in `config`. Connections are opened on
     /// first use, so the gateway starts (and answers 503) while a service is
     /// still down.
     pub fn connect(config: &GatewayConfig) -> Result<Self, GatewayError> {
-        Ok(Self::new(upstream::lazy_channel(&config.reports_url)?))
+        Ok(Self::new(upstream::lazy_channel(&config.reports_url)?, upstream::lazy_channel(&config.identity_url)?))
     }
 }
 
@@ -68,12 +71,18 @@ pub async fn build(config: &GatewayConfig, metrics: &Metrics) -> Result<Router, 
     Ok(router(state).layer(http_layer(metrics)?))
 }
 
-/// Every route of the gateway (REST API, OpenAPI document), with the body
-/// limit, the per-request span and the security headers; without metrics.
+/// Every route of the gateway (REST API, OpenAPI document, the token signing
+/// keys), with the body limit, the per-request span and the security headers;
+/// without metrics.
+///
+/// The client address given to the identity service (rate limits) is the
+/// first hop of `X-Forwarded-For`, else the socket peer when the router is
+/// served with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", rest::routes())
         .route("/api/openapi.json", get(openapi::document))
+        .route("/.well-known/jwks.json", get(rest::oauth::jwks))
         .fallback(|| async { GatewayError::RouteNotFound })
         .method_not_allowed_fallback(|| async { GatewayError::MethodNotAllowed })
         .with_state(state)

@@ -6,24 +6,64 @@ use std::sync::LazyLock;
 use axum::Json;
 use utoipa::openapi::Required;
 use utoipa::openapi::path::ParameterIn;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{ErrorBody, ErrorDetail, FieldViolation};
-use crate::rest::{reports, schemas};
+use crate::error::{ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
+use crate::rest::{account, communes, identity_schemas as identity, oauth, reports, schemas};
 
 /// The security scheme named by the operations that take a token.
 pub const BEARER: &str = "bearer";
+
+/// The security scheme of the token endpoint: an integration client's id and
+/// secret with HTTP Basic.
+pub const CLIENT_BASIC: &str = "client_basic";
+
+/// The OAuth 2.0 client-credentials flow of integration clients, for tools
+/// that read it from the document.
+pub const CLIENT_CREDENTIALS: &str = "client_credentials";
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Miroir API",
         description = "Public REST API of Miroir, the civic platform of French communes: \
-                       problem reports and their public follow-up. Errors share one JSON body, `ErrorBody`.",
+                       problem reports and their public follow-up, accounts and sessions, communes, roles and \
+                       integration clients. Errors share one JSON body, `ErrorBody`, except at the OAuth token \
+                       endpoint, whose errors follow RFC 6749 (`OAuthErrorBody`).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
-    paths(reports::submit_report, reports::list_reports, reports::get_report, reports::acknowledge_report),
+    paths(
+        reports::submit_report,
+        reports::list_reports,
+        reports::get_report,
+        reports::acknowledge_report,
+        account::sign_up,
+        account::verify_email,
+        account::login,
+        account::refresh,
+        account::logout,
+        account::request_password_reset,
+        account::reset_password,
+        account::get_me,
+        account::update_me,
+        account::export_me,
+        account::delete_me,
+        communes::register_commune,
+        communes::list_communes,
+        communes::get_commune,
+        communes::suspend_commune,
+        communes::reactivate_commune,
+        communes::list_role_changes,
+        communes::grant_role,
+        communes::revoke_role,
+        communes::lookup_account,
+        communes::list_clients,
+        communes::create_client,
+        communes::revoke_client,
+        oauth::token,
+        oauth::jwks,
+    ),
     components(schemas(
         schemas::SubmitReport,
         schemas::AcknowledgeReport,
@@ -31,12 +71,51 @@ pub const BEARER: &str = "bearer";
         schemas::ReportList,
         schemas::ReportStatus,
         schemas::Location,
+        identity::SignUp,
+        identity::VerifyEmail,
+        identity::Login,
+        identity::RefreshToken,
+        identity::PasswordReset,
+        identity::PasswordResetConfirm,
+        identity::UpdateProfile,
+        identity::DeleteAccount,
+        identity::ClientCredentials,
+        identity::RegisterCommune,
+        identity::SuspendCommune,
+        identity::GrantRole,
+        identity::RevokeRole,
+        identity::CreateClient,
+        identity::RevokeClient,
+        identity::Grant,
+        identity::Account,
+        identity::AccountResponse,
+        identity::Tokens,
+        identity::ClientToken,
+        identity::Commune,
+        identity::CommuneList,
+        identity::RoleChange,
+        identity::RoleChangeList,
+        identity::IntegrationClient,
+        identity::IntegrationClientList,
+        identity::CreatedClient,
+        identity::Jwks,
+        identity::Jwk,
+        OAuthError,
+        OAuthErrorBody,
         ErrorBody,
         ErrorDetail,
         FieldViolation,
     )),
     modifiers(&BearerScheme, &OptionalHeaders),
-    tags((name = "reports", description = "Problem reports (roads, cleanliness, safety…) and their answers")),
+    tags(
+        (name = "reports", description = "Problem reports (roads, cleanliness, safety…) and their answers"),
+        (name = "accounts", description = "Sign-up, log-in, sessions, and the caller's own account"),
+        (name = "communes", description = "The communes on the platform (registered by the operator)"),
+        (name = "roles", description = "Roles in a commune, granted and revoked in public"),
+        (name = "integration clients",
+            description = "Service accounts for city IT: OAuth 2.0 client credentials, and the keys that verify \
+                           every access token"),
+    ),
 )]
 pub struct ApiDoc;
 
@@ -52,6 +131,26 @@ impl Modify for BearerScheme {
             .build();
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(BEARER, SecurityScheme::Http(scheme));
+        let basic = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Basic)
+            .description(Some(
+                "An integration client's id and secret, each form-encoded (RFC 6749 §2.3.1); \
+                 only at the token endpoint",
+            ))
+            .build();
+        components.add_security_scheme(CLIENT_BASIC, SecurityScheme::Http(basic));
+        let flow = Flow::ClientCredentials(ClientCredentials::new(
+            "/api/v1/auth/token",
+            Scopes::from_iter([
+                ("reports:read", "Read the commune's reports"),
+                ("reports:write", "File and handle the commune's reports"),
+            ]),
+        ));
+        let oauth2 = OAuth2::with_description(
+            [flow],
+            "Integration clients (city IT): a token from the client-credentials grant, sent as a bearer token",
+        );
+        components.add_security_scheme(CLIENT_CREDENTIALS, SecurityScheme::OAuth2(oauth2));
     }
 }
 

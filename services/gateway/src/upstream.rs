@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use miroir_platform::telemetry::propagate_interceptor;
+use miroir_proto::identity::v1::identity_client;
 use miroir_proto::reports::v1::reports_client;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
@@ -28,6 +29,9 @@ type Interceptor = fn(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::S
 /// The reports client, forwarding the trace context on every call.
 pub type ReportsClient = reports_client::ReportsClient<InterceptedService<Channel, Interceptor>>;
 
+/// The identity client, forwarding the trace context on every call.
+pub type IdentityClient = identity_client::IdentityClient<InterceptedService<Channel, Interceptor>>;
+
 /// A channel to `url` (`http://host:port`) that connects on first use and
 /// reconnects as needed, so that the gateway can start before the services.
 pub fn lazy_channel(url: &str) -> Result<Channel, GatewayError> {
@@ -38,6 +42,10 @@ pub fn lazy_channel(url: &str) -> Result<Channel, GatewayError> {
 
 pub fn reports_client(channel: Channel) -> ReportsClient {
     reports_client::ReportsClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+}
+
+pub fn identity_client(channel: Channel) -> IdentityClient {
+    identity_client::IdentityClient::with_interceptor(channel, propagate_interceptor as Interceptor)
 }
 
 /// A gRPC request carrying `message`, the caller's credentials and a

@@ -2,6 +2,7 @@
 //! both modes; only the backends they are given differ.
 
 pub mod gateway;
+pub mod identity;
 pub mod reports;
 
 use std::net::SocketAddr;

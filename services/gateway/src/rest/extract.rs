@@ -4,9 +4,10 @@
 //! for shape, and the headers forwarded to the services.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
@@ -136,6 +137,24 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportPath {
     }
 }
 
+/// `{insee}` and `{client_id}` of `/communes/{insee}/clients/{client_id}…`.
+#[derive(Debug, Deserialize)]
+pub struct ClientPath {
+    pub insee: String,
+    pub client_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientPath {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        let Path(path) = Path::<ClientPath>::from_request_parts(parts, state).await.map_err(path_rejection)?;
+        check_insee(&path.insee)?;
+        check_client_id(&path.client_id)?;
+        Ok(path)
+    }
+}
+
 fn path_rejection(rejection: axum::extract::rejection::PathRejection) -> GatewayError {
     GatewayError::InvalidRequest { message: rejection.body_text(), violations: Vec::new() }
 }
@@ -157,6 +176,18 @@ fn check_report_id(report_id: &str) -> Result<(), GatewayError> {
         Ok(())
     } else {
         Err(GatewayError::invalid_field("report_id", "must be a report id as the API returns it (a UUID)"))
+    }
+}
+
+/// Client ids are opaque to the gateway; only characters that cannot change
+/// the meaning of a resource name (`communes/{insee}/clients/{client_id}`)
+/// are let through.
+fn check_client_id(client_id: &str) -> Result<(), GatewayError> {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    if (1..=100).contains(&client_id.len()) && client_id.bytes().all(allowed) && client_id != "." && client_id != ".." {
+        Ok(())
+    } else {
+        Err(GatewayError::invalid_field("client_id", "must be a client id as the API returns it"))
     }
 }
 
@@ -188,6 +219,100 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
         };
         Ok(PageQuery { page_size, page_token: params.get("page_token").cloned().unwrap_or_default() })
     }
+}
+
+/// The query string as plain strings, so that a bad value names its
+/// parameter instead of axum's plain-text rejection.
+async fn query_params(parts: &mut Parts) -> Result<HashMap<String, String>, GatewayError> {
+    let Query(params) = Query::<HashMap<String, String>>::from_request_parts(parts, &())
+        .await
+        .map_err(|rejection| GatewayError::InvalidRequest { message: rejection.body_text(), violations: Vec::new() })?;
+    Ok(params)
+}
+
+/// `?query=&page_size=&page_token=` of `GET /communes`.
+#[derive(Debug, Default)]
+pub struct CommuneSearch {
+    /// Case-insensitive part of the name, or the start of an INSEE code ("" = all).
+    pub query: String,
+    pub page: PageQuery,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CommuneSearch {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        let page = PageQuery::from_request_parts(parts, state).await?;
+        let query = query_params(parts).await?.remove("query").unwrap_or_default();
+        Ok(CommuneSearch { query, page })
+    }
+}
+
+/// `?email=` of the account lookup. The address is personal data: it is
+/// passed on, never logged (`Debug` is redacted).
+#[derive(Default)]
+pub struct EmailQuery {
+    pub email: String,
+}
+
+impl std::fmt::Debug for EmailQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailQuery").field("email", &"<redacted>").finish()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for EmailQuery {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, GatewayError> {
+        Ok(EmailQuery { email: query_params(parts).await?.remove("email").unwrap_or_default() })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The client's address
+
+/// The address of the person (or program) calling, as the identity service
+/// needs it for its rate limits: the first hop of `X-Forwarded-For` when the
+/// header is there and that hop is an IP address, else the socket peer (when
+/// the router is served with `ConnectInfo<SocketAddr>`), else empty.
+///
+/// `X-Forwarded-For` is whatever the client sent unless a reverse proxy in
+/// front of the gateway replaces it; deployments must put the gateway behind
+/// one that does, or a client can pick its own rate-limit bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, GatewayError> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+        Ok(ClientAddress(client_address(&parts.headers, peer)))
+    }
+}
+
+fn client_address(headers: &HeaderMap, peer: Option<IpAddr>) -> String {
+    // Several headers count as one comma-separated list; the first hop is
+    // the first entry of the first header.
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|list| list.split(',').next())
+        .and_then(parse_hop);
+    forwarded.or(peer).map(|ip| ip.to_string()).unwrap_or_default()
+}
+
+/// One hop of `X-Forwarded-For`: an IP address, possibly with a port
+/// (`203.0.113.7:4711`, `[2001:db8::1]:4711`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|address| address.ip()))
+        .or_else(|| hop.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).and_then(|inner| inner.parse().ok()))
 }
 
 // ---------------------------------------------------------------------------
@@ -237,19 +362,33 @@ impl<S: Send + Sync> FromRequestParts<S> for Forwarded {
                 Some(value.to_str().ok().and_then(|v| v.parse().ok()).ok_or(GatewayError::MalformedAuthorization)?)
             }
         };
-        let request_id = match parts.headers.get(IDEMPOTENCY_KEY) {
-            None => String::new(),
-            Some(value) => match value.to_str() {
-                Ok(key) if !key.trim().is_empty() => key.to_owned(),
-                _ => {
-                    return Err(GatewayError::invalid_field(
-                        IDEMPOTENCY_KEY,
-                        "must be 1 to 100 printable ASCII characters",
-                    ));
-                }
-            },
-        };
-        Ok(Forwarded { authorization, request_id })
+        Ok(Forwarded { authorization, request_id: idempotency_key(&parts.headers)? })
+    }
+}
+
+/// The `Idempotency-Key` header, or empty (the gRPC "no key").
+fn idempotency_key(headers: &HeaderMap) -> Result<String, GatewayError> {
+    match headers.get(IDEMPOTENCY_KEY) {
+        None => Ok(String::new()),
+        Some(value) => match value.to_str() {
+            Ok(key) if !key.trim().is_empty() => Ok(key.to_owned()),
+            _ => Err(GatewayError::invalid_field(IDEMPOTENCY_KEY, "must be 1 to 100 printable ASCII characters")),
+        },
+    }
+}
+
+/// What a call to an RPC that ignores the caller forwards (sign-up, log-in,
+/// refresh, the public commune pages…): the idempotency key, never the
+/// `Authorization` header. A client that still sends its expired access
+/// token along with a refresh must not be refused for it.
+#[derive(Debug, Default)]
+pub struct Public(pub Forwarded);
+
+impl<S: Send + Sync> FromRequestParts<S> for Public {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, GatewayError> {
+        Ok(Public(Forwarded { authorization: None, request_id: idempotency_key(&parts.headers)? }))
     }
 }
 
@@ -314,6 +453,30 @@ mod tests {
     }
 
     #[test]
+    fn the_client_address_is_the_first_forwarded_hop_else_the_peer() {
+        let peer: Option<IpAddr> = "192.0.2.1".parse().ok();
+        let with = |values: &[&'static str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append("x-forwarded-for", axum::http::HeaderValue::from_static(value));
+            }
+            headers
+        };
+        assert_eq!(client_address(&HeaderMap::new(), peer), "192.0.2.1");
+        assert_eq!(client_address(&HeaderMap::new(), None), "");
+        assert_eq!(client_address(&with(&["203.0.113.7"]), peer), "203.0.113.7");
+        assert_eq!(client_address(&with(&[" 203.0.113.7 , 10.0.0.1, 10.0.0.2"]), peer), "203.0.113.7");
+        assert_eq!(client_address(&with(&["203.0.113.7:4711"]), None), "203.0.113.7");
+        assert_eq!(client_address(&with(&["2001:db8::1, 10.0.0.1"]), peer), "2001:db8::1");
+        assert_eq!(client_address(&with(&["[2001:db8::1]:4711"]), peer), "2001:db8::1");
+        assert_eq!(client_address(&with(&["[2001:db8::1]"]), peer), "2001:db8::1");
+        assert_eq!(client_address(&with(&["203.0.113.7", "198.51.100.1"]), peer), "203.0.113.7");
+        // Junk is ignored rather than passed on.
+        assert_eq!(client_address(&with(&["unknown"]), peer), "192.0.2.1");
+        assert_eq!(client_address(&with(&[""]), None), "");
+    }
+
+    #[test]
     fn path_shapes() {
         assert!(check_insee("75056").is_ok());
         assert!(check_insee("2A004").is_ok());
@@ -322,5 +485,10 @@ mod tests {
         assert!(check_report_id("0190c0de-0000-7000-8000-000000000000").is_ok());
         assert!(check_report_id("0190c0de000070008000000000000000").is_err());
         assert!(check_report_id("x").is_err());
+        assert!(check_client_id("0190c0de-0000-7000-8000-000000000000").is_ok());
+        assert!(check_client_id("c1").is_ok());
+        for bad in ["", ".", "..", "a/b", "a%2Fb", "é", &"x".repeat(101)] {
+            assert!(check_client_id(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -142,7 +142,7 @@ impl TryFrom<pb::ListReportsResponse> for ReportList {
 }
 
 /// Unix microseconds (0 = unset, as in the proto) to RFC 3339 in UTC.
-fn rfc3339(us: i64) -> Result<Option<String>, GatewayError> {
+pub(crate) fn rfc3339(us: i64) -> Result<Option<String>, GatewayError> {
     if us == 0 {
         return Ok(None);
     }
