@@ -17,18 +17,24 @@ bin="${CARGO_TARGET_DIR:-target}/release/miroir"
 
 # One database per service, as in production.
 base="${POSTGRES_ADMIN_URL%/*}"
-psql "$POSTGRES_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'miroir_reports'" | grep -q 1 \
-    || psql "$POSTGRES_ADMIN_URL" -c "CREATE DATABASE miroir_reports"
+for service in identity reports; do
+    psql "$POSTGRES_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'miroir_$service'" | grep -q 1 \
+        || psql "$POSTGRES_ADMIN_URL" -c "CREATE DATABASE miroir_$service"
+done
 
-# Token signing keys shared by the services (a Kubernetes Secret in production).
-keys="$state/signing-keys"
-[ -f "$keys" ] || { head -c 32 /dev/urandom | base64 > "$keys"; chmod 600 "$keys"; }
+# The operator's first steps, once: a commune and its administrator.
+if ! "$bin" admin --database-url "$base/miroir_identity" list-communes | grep -q '^75056'; then
+    "$bin" admin --database-url "$base/miroir_identity" register-commune --insee 75056 --name Paris --department 75
+    "$bin" admin --database-url "$base/miroir_identity" create-admin --commune 75056 --email admin@paris.example
+fi
 
-export MIROIR_NATS_URL MIROIR_AUTH_KEYS_FILE="$keys" MIROIR_LOG_FORMAT="${MIROIR_LOG_FORMAT:-text}"
+export MIROIR_NATS_URL MIROIR_LOG_FORMAT="${MIROIR_LOG_FORMAT:-text}" MIROIR_IDENTITY_URL=http://127.0.0.1:50052
 trap 'kill 0' EXIT
+MIROIR_DATABASE_URL="$base/miroir_identity" MIROIR_GRPC_LISTEN=127.0.0.1:50052 MIROIR_ADMIN_LISTEN=127.0.0.1:9092 \
+    "$bin" serve identity &
 MIROIR_DATABASE_URL="$base/miroir_reports" MIROIR_GRPC_LISTEN=127.0.0.1:50051 MIROIR_ADMIN_LISTEN=127.0.0.1:9091 \
     "$bin" serve reports &
 MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
     "$bin" serve gateway &
-echo "gateway: http://127.0.0.1:8080/api/openapi.json — agent token: $bin token --keys $keys --commune 75056 --role agent"
+echo "gateway: http://127.0.0.1:8080/api/openapi.json — sign in with POST /api/v1/auth/login"
 wait
