@@ -15,7 +15,9 @@ pub const DRAIN_TIMEOUT: std::time::Duration = crate::grpc::DRAIN_TIMEOUT;
 pub async fn serve(listener: TcpListener, router: axum::Router, token: CancellationToken) -> std::io::Result<()> {
     let address = listener.local_addr().ok();
     tracing::info!(?address, "HTTP server listening");
-    let server = axum::serve(listener, router).with_graceful_shutdown(token.clone().cancelled_owned());
+    // With the peer address, so handlers can rate-limit per client (`ConnectInfo<SocketAddr>`).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(token.clone().cancelled_owned());
     // `with_graceful_shutdown` waits for every open connection to finish,
     // however long that takes; bound the wait.
     tokio::select! {
