@@ -14,6 +14,6 @@ pub mod grpc;
 pub mod role;
 pub mod token;
 
-pub use role::{Principal, Role};
 pub use ed25519_dalek::VerifyingKey;
+pub use role::{Principal, Role};
 pub use token::{Claims, ClientClaims, Keys, SigningSecret, TokenError, Verifier};

@@ -3,6 +3,6 @@
 pub mod location;
 pub mod report;
 
-pub use miroir_insee::InseeCode;
 pub use location::Location;
+pub use miroir_insee::InseeCode;
 pub use report::{Command, DomainError, Event, Report, ReportDecider, Status};
