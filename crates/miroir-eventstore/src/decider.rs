@@ -92,6 +92,17 @@ where
     for _ in 0..MAX_ATTEMPTS {
         let (state, version) = load::<D>(store, target.aggregate_type, &target.aggregate_id).await?;
         let events = D::decide(&state, command()).map_err(ExecuteError::Domain)?;
+        if events.is_empty() {
+            // Nothing to record (the command asks for what is already true): no commit, position 0.
+            let receipt = CommitReceipt {
+                aggregate_id: target.aggregate_id.clone(),
+                first_position: 0,
+                last_position: 0,
+                version,
+                duplicate: false,
+            };
+            return Ok(Executed { receipt, state });
+        }
         let commit = Commit {
             commune: target.commune.clone(),
             aggregate_type: target.aggregate_type.to_owned(),

@@ -408,8 +408,18 @@ impl Identity {
             .map_err(Into::into)
     }
 
-    async fn account_message(&self, row: AccountRow, with_email: bool) -> Result<pb::Account> {
-        let grants = self.grants(&row.account_id).await?;
+    /// The account as an API message; `only_commune` limits the grants shown
+    /// to one commune (what an administrator of that commune may see).
+    async fn account_message(
+        &self,
+        row: AccountRow,
+        with_email: bool,
+        only_commune: Option<&str>,
+    ) -> Result<pb::Account> {
+        let mut grants = self.grants(&row.account_id).await?;
+        if let Some(commune) = only_commune {
+            grants.retain(|g| g.commune == commune);
+        }
         Ok(pb::Account {
             name: format!("accounts/{}", row.account_id),
             email: if with_email { row.email.unwrap_or_default() } else { String::new() },
@@ -464,12 +474,25 @@ impl Identity {
             })
             .await?;
         let account_id = executed.receipt.aggregate_id;
-        if !executed.receipt.duplicate {
+        if executed.receipt.duplicate {
+            // A replayed request id answers with the first account only to whoever
+            // knows its e-mail and password: request ids are client-chosen.
+            let row = self.account_by_id(&account_id).await?.filter(|r| !r.deleted);
+            let same = match row {
+                Some(row) if row.email.as_deref() == Some(email.as_str()) => {
+                    crypto::verify_password(password.to_owned(), row.password_hash).await
+                }
+                _ => false,
+            };
+            if !same {
+                return Err(IdentityError::AlreadyExists("a sign-up with this request_id"));
+            }
+        } else {
             let token = sessions::issue_link_token(self.db(), &account_id, Purpose::VerifyEmail, now_us()).await?;
             self.deliver_link("verify your e-mail", &format!("/compte/verifier?token={token}"));
         }
         let row = self.account_by_id(&account_id).await?.ok_or(IdentityError::NotFound("account"))?;
-        self.account_message(row, true).await
+        self.account_message(row, true, None).await
     }
 
     /// Until the notifications service sends e-mails, links go to the log in the embedded mode only.
@@ -493,7 +516,7 @@ impl Identity {
         self.run::<account::AccountDecider>(&by, target, IdentityView::default(), || account::Command::VerifyEmail)
             .await?;
         let row = self.account_by_id(&account_id).await?.ok_or(IdentityError::NotFound("account"))?;
-        self.account_message(row, true).await
+        self.account_message(row, true, None).await
     }
 
     async fn access_token(&self, account_id: &str) -> Result<(String, i64)> {
@@ -617,7 +640,7 @@ impl Identity {
     pub async fn my_account(&self, by: &Principal) -> Result<pb::Account> {
         let account_id = Self::require_account(by)?;
         match self.account_by_id(&account_id).await? {
-            Some(row) if !row.deleted => self.account_message(row, true).await,
+            Some(row) if !row.deleted => self.account_message(row, true, None).await,
             _ => Err(IdentityError::NotFound("account")),
         }
     }
@@ -834,7 +857,9 @@ impl Identity {
         Self::require_admin(by, insee.as_str())?;
         let email = Email::parse(email).map_err(|reason| IdentityError::invalid("email", reason))?;
         let row = self.account_by_email(&email).await?.ok_or(IdentityError::NotFound("account"))?;
-        self.account_message(row, true).await
+        // An administrator of one commune sees the account's roles there, not elsewhere.
+        let only = if by.is_operator() { None } else { Some(insee.as_str()) };
+        self.account_message(row, true, only).await
     }
 
     // ------------------------------------------------------------ integration clients
