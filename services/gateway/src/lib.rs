@@ -9,11 +9,13 @@
 //! - [`upstream`] — the gRPC clients of the services and how a call is made.
 //! - [`headers`] — security headers on every response.
 //! - [`span`] — the tracing span of each request.
+//! - [`site`] — the residents' website (server-rendered HTML).
 
 pub mod error;
 pub mod headers;
 pub mod openapi;
 pub mod rest;
+pub mod site;
 pub mod span;
 pub mod upstream;
 
@@ -40,6 +42,8 @@ pub struct GatewayConfig {
 pub struct AppState {
     pub(crate) reports: upstream::ReportsClient,
     pub(crate) identity: upstream::IdentityClient,
+    /// Form posts per client address (the site's rate limit).
+    pub(crate) limiter: site::forms::PostLimiter,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,7 +55,11 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Clients over the given channels (tests may pass any channel).
     pub fn new(reports: Channel, identity: Channel) -> Self {
-        AppState { reports: upstream::reports_client(reports), identity: upstream::identity_client(identity) }
+        AppState {
+            reports: upstream::reports_client(reports),
+            identity: upstream::identity_client(identity),
+            limiter: site::forms::PostLimiter::default(),
+        }
     }
 
     /// Clients of the services named in `config`. Connections are opened on
@@ -83,10 +91,21 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", rest::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/.well-known/jwks.json", get(rest::oauth::jwks))
-        .fallback(|| async { GatewayError::RouteNotFound })
+        .merge(site::routes())
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async { GatewayError::MethodNotAllowed })
         .with_state(state)
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(span::request_span))
         .layer(axum::middleware::map_response(headers::security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// Unknown paths: a JSON error under `/api/`, the site's "not found" page elsewhere.
+async fn not_found(visitor: site::session::Visitor, uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return GatewayError::RouteNotFound.into_response();
+    }
+    site::page::message(visitor, axum::http::StatusCode::NOT_FOUND, "error-title", "error-not-found")
 }

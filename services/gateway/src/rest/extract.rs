@@ -340,6 +340,12 @@ impl std::fmt::Debug for Forwarded {
 }
 
 impl Forwarded {
+    /// Credentials of a site visitor (the access token of their session cookie).
+    pub fn bearer(token: &str) -> Self {
+        let authorization = format!("Bearer {token}").parse().ok();
+        Forwarded { authorization, request_id: String::new() }
+    }
+
     /// Adds the caller's credentials to an outgoing call's metadata.
     pub fn apply(&self, metadata: &mut MetadataMap) {
         if let Some(authorization) = &self.authorization {

@@ -1,0 +1,107 @@
+//! What every page template receives, and how a page becomes a response with
+//! the site's security headers.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::assets;
+use super::i18n::Tr;
+use super::session::{User, Visitor};
+
+/// The frame of every page: language, who is signed in, the CSRF token.
+pub struct Frame {
+    pub tr: Tr,
+    pub title: String,
+    pub css: String,
+    pub csrf: String,
+    pub path: String,
+    pub user: Option<User>,
+    /// The admin page of a commune this visitor administers, if any.
+    pub admin_of: Option<String>,
+}
+
+impl Frame {
+    pub fn new(visitor: &Visitor, title: String) -> Self {
+        let admin_of = visitor.user.as_ref().and_then(|u| {
+            u.grants.iter().find(|(_, role)| role == "commune_admin").map(|(commune, _)| commune.clone())
+        });
+        Frame {
+            tr: visitor.tr.clone(),
+            title,
+            css: assets::href("app"),
+            csrf: visitor.csrf.clone(),
+            path: visitor.path.clone(),
+            user: visitor.user.clone(),
+            admin_of,
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    pub fn t1(&self, key: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t1(key, &value.to_string())
+    }
+
+    /// This page in the other language.
+    pub fn other_lang_href(&self) -> String {
+        format!("{}?lang={}", self.path, self.tr.lang.other().code())
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        self.tr.lang.other().code()
+    }
+}
+
+/// The policy of the HTML site: everything from this origin, no inline script,
+/// no framing, forms only to this origin.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+fn with_site_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    // Pages can show personal data (an account page): never kept by shared caches.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    response
+}
+
+/// Renders a template into a response, with the visitor's cookies.
+pub fn render(visitor: Visitor, status: StatusCode, template: &impl Template) -> Response {
+    let response = match template.render() {
+        Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    };
+    visitor.finish(with_site_headers(response))
+}
+
+/// A 303 to `to`, with the visitor's cookies (after a successful form).
+pub fn redirect(visitor: Visitor, to: &str) -> Response {
+    visitor.finish(with_site_headers(Redirect::to(to).into_response()))
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub frame: Frame,
+    pub message: String,
+    pub link: Option<(String, String)>,
+}
+
+/// A page that only says something (a confirmation, an error).
+pub fn message(visitor: Visitor, status: StatusCode, title_key: &str, message_key: &str) -> Response {
+    let frame = Frame::new(&visitor, visitor.tr.t(title_key));
+    let message = visitor.tr.t(message_key);
+    let link = Some(("/".to_owned(), visitor.tr.t("back-home")));
+    render(visitor, status, &MessagePage { frame, message, link })
+}
