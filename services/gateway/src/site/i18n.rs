@@ -118,11 +118,13 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
-    /// A date and time, as this language writes them ("21 novembre 2026 à 14 h 05").
+    /// A date and time, as this language writes them ("21 novembre 2026 à 14 h 05"),
+    /// in French legal time (Europe/Paris).
     pub fn datetime(&self, unix_us: i64) -> String {
-        let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_us) * 1000) else {
+        let Ok(utc) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_us) * 1000) else {
             return String::new();
         };
+        let at = utc.to_offset(paris_offset(utc));
         let month = self.t(&format!("month-{}", u8::from(at.month())));
         match self.lang {
             Lang::Fr => format!("{} {} {} à {} h {:02}", at.day(), month, at.year(), at.hour(), at.minute()),
@@ -158,6 +160,25 @@ impl Tr {
     }
 }
 
+/// The offset of French legal time at `utc`: UTC+2 from the last Sunday of
+/// March to the last Sunday of October (01:00 UTC, the EU rule), else UTC+1.
+/// Overseas communes keep their own time; pages show metropolitan time until
+/// communes carry their time zone.
+fn paris_offset(utc: OffsetDateTime) -> time::UtcOffset {
+    let last_sunday = |month: time::Month| -> Option<OffsetDateTime> {
+        let first_next = time::Date::from_calendar_date(utc.year(), month.next(), 1).ok()?;
+        let last = first_next.previous_day()?;
+        let back = last.weekday().number_days_from_sunday();
+        let day = last.checked_sub(time::Duration::days(i64::from(back)))?;
+        Some(day.with_hms(1, 0, 0).ok()?.assume_utc())
+    };
+    let summer = match (last_sunday(time::Month::March), last_sunday(time::Month::October)) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    };
+    time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,9 +206,11 @@ mod tests {
 
     #[test]
     fn dates_and_numbers_follow_the_language() {
-        let at = 1_795_300_000_000_000; // 2026-11-21T21:06:40Z
-        assert_eq!(Tr::new(Lang::Fr).datetime(at), "21 novembre 2026 à 21 h 06");
-        assert_eq!(Tr::new(Lang::En).datetime(at), "21 November 2026, 21:06");
+        let winter = 1_795_300_000_000_000; // 2026-11-21T22:26:40Z, 23:26 in Paris
+        assert_eq!(Tr::new(Lang::Fr).datetime(winter), "21 novembre 2026 à 23 h 26");
+        assert_eq!(Tr::new(Lang::En).datetime(winter), "21 November 2026, 23:26");
+        let summer = 1_784_000_000_000_000; // 2026-07-14T03:33:20Z, 05:33 in Paris
+        assert_eq!(Tr::new(Lang::Fr).datetime(summer), "14 juillet 2026 à 5 h 33");
         assert_eq!(Tr::new(Lang::Fr).number(1234.5, 1), "1\u{202f}234,5");
         assert_eq!(Tr::new(Lang::En).number(-1234567.0, 0), "-1,234,567");
         assert_eq!(Tr::new(Lang::Fr).count("reports-count", 1), "1 signalement");
