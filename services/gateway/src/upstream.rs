@@ -64,7 +64,33 @@ pub fn request<T>(message: T, forwarded: &Forwarded) -> tonic::Request<T> {
 /// which would read as an internal error; this one is a clear 504.
 pub async fn call<T>(call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>) -> Result<T, GatewayError> {
     match tokio::time::timeout(CALL_TIMEOUT, call).await {
-        Ok(answer) => Ok(answer?.into_inner()),
+        Ok(Ok(answer)) => Ok(answer.into_inner()),
+        Ok(Err(status)) => Err(GatewayError::Upstream(local_failure_as_unavailable(status))),
         Err(_elapsed) => Err(GatewayError::UpstreamTimeout),
+    }
+}
+
+/// A call whose connection broke (the service was killed mid-call) fails in
+/// tonic as UNKNOWN with the transport error as its source; a status the
+/// service itself sent has no source. The former means "unavailable".
+fn local_failure_as_unavailable(status: tonic::Status) -> tonic::Status {
+    use std::error::Error;
+    if status.code() == tonic::Code::Unknown && status.source().is_some() {
+        return tonic::Status::unavailable(status.message().to_owned());
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_failure_as_unavailable;
+    use tonic::{Code, Status};
+
+    #[test]
+    fn a_broken_connection_is_unavailable_but_a_services_unknown_is_not() {
+        let broken = Status::from_error(Box::new(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset")));
+        assert_eq!(broken.code(), Code::Unknown);
+        assert_eq!(local_failure_as_unavailable(broken).code(), Code::Unavailable);
+        assert_eq!(local_failure_as_unavailable(Status::unknown("from the service")).code(), Code::Unknown);
     }
 }
