@@ -68,7 +68,7 @@ reported-on = Reported on { $value }
 status-label = Status
 
 report-form-title = Report a problem
-report-form-intro = Every field is required except the address. Your name is not shown.
+report-form-intro = The title and the place are required. Your name is not shown.
 field-category = Category
 field-title = Title
 field-title-hint = 3 to 120 characters, for example “Pothole in front of the school”.

@@ -68,7 +68,7 @@ reported-on = Signalé le { $value }
 status-label = État
 
 report-form-title = Signaler un problème
-report-form-intro = Tous les champs sont obligatoires sauf l'adresse. Votre nom n'est pas affiché.
+report-form-intro = Le titre et le lieu sont obligatoires. Votre nom n'est pas affiché.
 field-category = Catégorie
 field-title = Titre
 field-title-hint = Entre 3 et 120 caractères, par exemple « Nid-de-poule devant l'école ».
