@@ -56,6 +56,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
 
     println!(
         "\nMiroir is running (embedded mode, data in {data}).\n\
+         \n  Site:             http://{site}/c/{demo}/\
          \n  API:              http://{site}/api/v1/communes/{demo}/reports\
          \n  OpenAPI:          http://{site}/api/openapi.json\
          \n  Health:           http://{site}/healthz",
@@ -65,7 +66,8 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     match demo_env {
         Some(env) => println!(
             "\nDemo commune {demo} created, with these accounts (also in {file}):\n\n{env}\
-             Sign in: POST http://{site}/api/v1/auth/login with {{\"email\": …, \"password\": …}}",
+             Sign in on the site at http://{site}/compte/connexion, or through the API:\n\
+             POST http://{site}/api/v1/auth/login with {{\"email\": …, \"password\": …}}",
             demo = demo::COMMUNE,
             file = args.data.join("demo.env").display(),
         ),
