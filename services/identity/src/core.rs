@@ -29,6 +29,9 @@ use crate::sessions::{self, Purpose, Rotation, SessionError};
 pub enum IdentityError {
     #[error("{field}: {reason}")]
     Invalid { field: String, reason: String },
+    /// Several fields at once, so a form can show every error in one go.
+    #[error("{}", .0.iter().map(|(f, r)| format!("{f}: {r}")).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<(String, String)>),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0} already exists")]
@@ -439,9 +442,30 @@ impl Identity {
         commune: &str,
         request: &str,
     ) -> Result<pb::Account> {
-        let email = Email::parse(email).map_err(|reason| IdentityError::invalid("email", reason))?;
-        password::check(password, email.as_str()).map_err(|reason| IdentityError::invalid("password", reason))?;
-        let display_name = text("display_name", display_name, 2..=60)?;
+        // Every field is checked before answering, so the person fixes them all at once.
+        let mut invalid = Vec::new();
+        let parsed_email =
+            Email::parse(email).map_err(|reason| invalid.push(("email".to_owned(), reason.to_owned()))).ok();
+        let normalized = parsed_email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
+        if let Err(reason) = password::check(password, &normalized) {
+            invalid.push(("password".to_owned(), reason));
+        }
+        let display_name = match text("display_name", display_name, 2..=60) {
+            Ok(name) => name,
+            Err(DomainError::Invalid { field, reason }) => {
+                invalid.push((field.to_owned(), reason));
+                String::new()
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let email = match (parsed_email, invalid.len()) {
+            (Some(email), 0) => email,
+            _ if invalid.len() == 1 => {
+                let (field, reason) = invalid.remove(0);
+                return Err(IdentityError::Invalid { field, reason });
+            }
+            _ => return Err(IdentityError::InvalidFields(invalid)),
+        };
         let resident_of = match commune {
             "" => None,
             raw => {

@@ -15,6 +15,14 @@ impl From<IdentityError> for Status {
                 format!("{field}: {reason}"),
                 ErrorDetails::with_bad_request_violation(field, reason),
             ),
+            IdentityError::InvalidFields(fields) => {
+                let message = IdentityError::InvalidFields(fields.clone()).to_string();
+                let mut details = ErrorDetails::new();
+                for (field, reason) in fields {
+                    details.add_bad_request_violation(field, reason);
+                }
+                Status::with_error_details(Code::InvalidArgument, message, details)
+            }
             IdentityError::NotFound(what) => Status::not_found(format!("{what} not found")),
             IdentityError::AlreadyExists(what) => Status::already_exists(format!("{what} already exists")),
             IdentityError::WrongState(why) => Status::failed_precondition(why),

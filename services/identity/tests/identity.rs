@@ -90,6 +90,12 @@ async fn one_account_per_email_also_under_concurrent_sign_ups(backend: Backend) 
     assert_eq!(count, 1);
     let weak = setup.identity.sign_up("dan@example.fr", "azertyuiop", "Dan", "", "").await;
     assert!(matches!(weak, Err(IdentityError::Invalid { ref field, .. }) if field == "password"), "{weak:?}");
+    let all_wrong = setup.identity.sign_up("dan@", "court", "D", "", "").await;
+    let fields: Vec<String> = match all_wrong {
+        Err(IdentityError::InvalidFields(fields)) => fields.into_iter().map(|(f, _)| f).collect(),
+        other => panic!("every wrong field at once: {other:?}"),
+    };
+    assert_eq!(fields, vec!["email", "password", "display_name"]);
     let bad_email = setup.identity.sign_up("dan@", PASSWORD, "Dan", "", "").await;
     assert!(matches!(bad_email, Err(IdentityError::Invalid { ref field, .. }) if field == "email"));
 }

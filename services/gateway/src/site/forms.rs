@@ -100,8 +100,9 @@ pub fn error_page(visitor: Visitor, error: &GatewayError) -> Response {
     page::message(visitor, status, "error-title", key)
 }
 
-/// Posts per address and minute: enough for a person, not for a script.
-const POSTS_PER_MINUTE: usize = 30;
+/// Posts per address and minute: more than a person (or a family behind one
+/// address) needs, far less than a spam script sends.
+const POSTS_PER_MINUTE: usize = 120;
 
 /// Sliding-window limit of form posts per client address.
 #[derive(Clone, Default)]
