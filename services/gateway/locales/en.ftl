@@ -65,6 +65,7 @@ next-page = Next page
 status-new = New
 status-acknowledged = Taken into account
 reported-on = Reported on { $value }
+status-is = Status: { $value }
 status-label = Status
 
 report-form-title = Report a problem

@@ -65,6 +65,7 @@ next-page = Page suivante
 status-new = Nouveau
 status-acknowledged = Pris en compte
 reported-on = Signalé le { $value }
+status-is = État : { $value }
 status-label = État
 
 report-form-title = Signaler un problème
