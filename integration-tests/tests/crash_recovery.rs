@@ -68,23 +68,24 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
     let api = format!("{site}/api/v1/communes/75056/reports");
     let http = reqwest::Client::new();
 
-    let submitted: Value = http
-        .post(&api)
-        .header("Idempotency-Key", "it-1")
-        .json(&json!({
-            "category": "voirie",
-            "title": "Nid-de-poule rue de la Paix",
-            "description": "Profond.",
-            "location": {"latitude": 48.8686, "longitude": 2.3314, "address": "rue de la Paix"}
-        }))
-        .send()
-        .await
-        .expect("submit")
-        .error_for_status()
-        .expect("201")
-        .json()
-        .await
-        .expect("json");
+    // Reports learns the commune from identity's stream: the first submissions
+    // may come before it has (400, unknown commune); a resident would retry.
+    let body = json!({
+        "category": "voirie",
+        "title": "Nid-de-poule rue de la Paix",
+        "description": "Profond.",
+        "location": {"latitude": 48.8686, "longitude": 2.3314, "address": "rue de la Paix"}
+    });
+    let mut submitted = Value::Null;
+    for _ in 0..200 {
+        let response = http.post(&api).header("Idempotency-Key", "it-1").json(&body).send().await.expect("submit");
+        if response.status() == 201 {
+            submitted = response.json().await.expect("json");
+            break;
+        }
+        assert_eq!(response.status(), 400, "only 'unknown commune' while reports catches up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let report_id = submitted["report_id"].as_str().expect("report id").to_owned();
     let report_url = format!("{api}/{report_id}");
 

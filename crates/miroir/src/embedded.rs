@@ -43,12 +43,24 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     let identity_grpc = bind("identity", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let identity_url = format!("http://{}", identity_grpc.local_addr()?);
     let verifier = miroir_auth::Verifier::from_jwks(&identity.jwks().await?)?;
+    let identity_feed: std::sync::Arc<dyn miroir_eventstore::feed::EventFeed> =
+        std::sync::Arc::new(miroir_eventstore::feed::LocalFeed::new([identity.store().clone()]));
     supervisor.spawn("jwks-refresh", jwks::refresh(identity_url.clone(), verifier.clone(), token.clone()));
     component::identity::start(&mut supervisor, identity, None, verifier.clone(), identity_grpc, &readiness, &metrics)?;
 
     let reports_grpc = bind("reports", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let reports_url = format!("http://{}", reports_grpc.local_addr()?);
-    component::reports::start(&mut supervisor, reports, verifier, reports_grpc, &readiness, &metrics, None)?;
+    component::reports::start(
+        &mut supervisor,
+        reports,
+        identity_feed,
+        verifier,
+        reports_grpc,
+        &readiness,
+        &metrics,
+        None,
+    )
+    .await?;
 
     let admin_routes = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
     let config = miroir_gateway::GatewayConfig { reports_url, identity_url };

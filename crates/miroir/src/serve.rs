@@ -52,7 +52,19 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let verifier = jwks::initial(&common.identity_url, &token).await;
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
-            component::reports::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus))?;
+            let identity_feed: std::sync::Arc<dyn miroir_eventstore::feed::EventFeed> =
+                std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
+            component::reports::start(
+                &mut supervisor,
+                store,
+                identity_feed,
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+            )
+            .await?;
         }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;

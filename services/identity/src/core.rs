@@ -233,6 +233,11 @@ impl Identity {
         self.store.database()
     }
 
+    /// The service's log, for other components of the same process to follow.
+    pub fn store(&self) -> &EventStore {
+        &self.store
+    }
+
     async fn run<D>(
         &self,
         by: &Principal,

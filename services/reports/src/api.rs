@@ -10,6 +10,7 @@ use miroir_proto::reports::v1 as pb;
 use miroir_proto::reports::v1::reports_server::Reports as ReportsRpc;
 use tonic::{Request, Response, Status};
 
+use crate::communes::CommuneState;
 use crate::domain::{Command, InseeCode, Location, ReportDecider};
 use crate::error::ApiError;
 use crate::read_model::{self, Cursor, ReportsView};
@@ -26,11 +27,31 @@ const MAX_REQUEST_ID_CHARS: usize = 100;
 
 pub struct ReportsApi {
     store: EventStore,
+    require_registered: bool,
 }
 
 impl ReportsApi {
+    /// The API without the commune check (for tests of other behaviour).
     pub fn new(store: EventStore) -> Self {
-        Self { store }
+        Self { store, require_registered: false }
+    }
+
+    /// Takes commands only for communes registered in identity and not
+    /// suspended ([`crate::communes`] must be following identity's log).
+    pub fn requiring_registered_communes(mut self) -> Self {
+        self.require_registered = true;
+        self
+    }
+
+    async fn check_commune(&self, commune: &InseeCode, field: &str) -> Result<(), ApiError> {
+        if !self.require_registered {
+            return Ok(());
+        }
+        match crate::communes::state(self.store.database(), commune.as_str()).await? {
+            CommuneState::Open => Ok(()),
+            CommuneState::Unknown => Err(ApiError::invalid(field, "no commune with this INSEE code is on Miroir")),
+            CommuneState::Suspended => Err(ApiError::Suspended),
+        }
     }
 }
 
@@ -91,6 +112,7 @@ impl ReportsRpc for ReportsApi {
         if matches!(principal, Principal::Client { .. }) {
             require_role_or_scope(&principal, commune.as_str(), &[], Some(WRITE_SCOPE))?;
         }
+        self.check_commune(&commune, "parent").await?;
         let request_id = parse_request_id(&request.request_id)?;
         let location = request.location.ok_or_else(|| ApiError::invalid("location", "is required"))?;
         let location = Location::parse(location.latitude, location.longitude, &location.address)
@@ -168,6 +190,7 @@ impl ReportsRpc for ReportsApi {
         let request = request.into_inner();
         let (commune, report_id) = parse_name(&request.name)?;
         require_role_or_scope(&principal, commune.as_str(), STAFF, Some(WRITE_SCOPE))?;
+        self.check_commune(&commune, "name").await?;
         let request_id = parse_request_id(&request.request_id)?;
         let target = Target {
             commune: commune.to_string(),

@@ -20,6 +20,8 @@ pub enum ApiError {
     Auth(Status),
     #[error("busy, retry")]
     Contention,
+    #[error("this commune is suspended")]
+    Suspended,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -64,6 +66,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
             ApiError::Auth(status) => status,
             ApiError::Contention => Status::aborted("too many concurrent changes to this report; retry"),
+            ApiError::Suspended => Status::failed_precondition("this commune is suspended on Miroir"),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "reports: internal error");
                 Status::internal("internal error")

@@ -5,8 +5,10 @@
 //! - [`read_model`] — `reports_view`, updated inline with the events.
 //! - [`api`] — the gRPC API (`miroir.reports.v1.Reports`).
 //! - [`error`] — errors mapped to gRPC statuses.
+//! - [`communes`] — the registered communes, followed from identity's log.
 
 pub mod api;
+pub mod communes;
 pub mod domain;
 pub mod error;
 pub mod read_model;
@@ -17,7 +19,8 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "reports";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql");
+pub const MIGRATIONS: &[Migration] =
+    miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql", 2 => "0002_communes.sql");
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

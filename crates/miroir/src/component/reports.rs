@@ -3,20 +3,30 @@
 
 use miroir_auth::Verifier;
 use miroir_bus::{JetStreamBus, Relay};
+use std::sync::Arc;
+
 use miroir_eventstore::EventStore;
+use miroir_eventstore::feed::EventFeed;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
 use miroir_reports::api::ReportsApi;
+use miroir_reports::communes;
 use tokio::net::TcpListener;
 
 use crate::supervisor::Supervisor;
 
 const SERVICE_NAME: &str = "miroir.reports.v1.Reports";
 
-pub fn start(
+/// How long a starting reports process waits to learn the communes identity
+/// already registered, before it serves anyway (and learns them as they come).
+const COMMUNES_CATCH_UP: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[allow(clippy::too_many_arguments)]
+pub async fn start(
     supervisor: &mut Supervisor,
     store: EventStore,
+    identity_feed: Arc<dyn EventFeed>,
     verifier: Verifier,
     grpc: TcpListener,
     readiness: &Readiness,
@@ -28,7 +38,22 @@ pub fn start(
     if let Some(bus) = relay_to {
         supervisor.spawn("reports-relay", Relay::new(store.clone(), bus).run(token.clone()));
     }
-    let service = ReportsServer::with_interceptor(ReportsApi::new(store), miroir_auth::grpc::authenticate(verifier));
+    // Learn the communes registered so far before taking reports, then follow.
+    let db = store.database().clone();
+    let head =
+        tokio::time::timeout(COMMUNES_CATCH_UP, identity_feed.head(communes::SOURCE)).await.ok().and_then(Result::ok);
+    if let Some(head) = head.filter(|h| *h > 0) {
+        let caught_up = communes::follow(&db, identity_feed.as_ref(), Some(head), token.clone());
+        if tokio::time::timeout(COMMUNES_CATCH_UP, caught_up).await.is_err() {
+            tracing::warn!("communes not caught up with identity yet; serving while following");
+        }
+    }
+    let follower_token = token.clone();
+    supervisor.spawn("reports-communes", async move {
+        communes::follow(&db, identity_feed.as_ref(), None, follower_token).await.map(|_| ())
+    });
+    let api = ReportsApi::new(store).requiring_registered_communes();
+    let service = ReportsServer::with_interceptor(api, miroir_auth::grpc::authenticate(verifier));
     let routes = miroir_platform::metrics::instrument_grpc(metrics, tonic::service::Routes::new(service))?;
     let readiness = readiness.clone();
     ready.set_ready(true);
