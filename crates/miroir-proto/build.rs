@@ -19,7 +19,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             config.enable_type_names();
             config
         })?;
+    // Each file, not only the folder: a folder's own time changes only when
+    // files are added or removed, and an edited contract must rebuild.
     println!("cargo:rerun-if-changed={}", root.display());
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     Ok(())
 }
 

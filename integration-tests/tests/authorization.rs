@@ -117,6 +117,9 @@ enum Rule {
     StaffOfA,
     /// Anyone, anonymously too; an integration client only in its own commune and with `reports:write`.
     SubmitInA,
+    /// Only the account that submitted the report (no caller of the table did): accounts are refused,
+    /// callers without an account (anonymous, clients) are not authenticated as one.
+    ReporterOnly,
     /// A's resource named through B's path: callers entitled in B get the row's code (NOT_FOUND,
     /// never OK), everyone else is refused as for any action in B.
     ThroughB { roles: &'static [Role], write_scope: bool },
@@ -134,6 +137,8 @@ fn expected(rule: Rule, granted: Code, kind: Kind) -> Code {
         // The account's own data: a client is nobody's account.
         (Rule::SignedIn, Client { .. }) => return Code::Unauthenticated,
         (Rule::SignedIn, _) => true,
+        (Rule::ReporterOnly, Client { .. }) => return Code::Unauthenticated,
+        (Rule::ReporterOnly, _) => false,
         (_, Operator) => true,
         (Rule::Operator, _) => false,
         (Rule::AdminOfA, kind) => kind == Holds(Role::CommuneAdmin, Side::A),
@@ -506,6 +511,26 @@ fn table() -> Vec<Row> {
                     request_id: String::new(),
                 };
                 w.reports_client().acknowledge_report(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "UpdateReportStatus", "a fresh report of 35238, to in progress", Rule::StaffOfA, |w, auth| {
+            Box::pin(async move {
+                let name = w.fresh_report(A).await;
+                let request = rp::UpdateReportStatusRequest {
+                    name,
+                    status: rp::ReportStatus::InProgress.into(),
+                    message: "Équipe sur place.".into(),
+                    request_id: String::new(),
+                };
+                w.reports_client().update_report_status(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "ReopenReport", "an anonymous report of 35238", Rule::ReporterOnly, |w, auth| {
+            Box::pin(async move {
+                let name = w.fresh_report(A).await;
+                let request =
+                    rp::ReopenReportRequest { name, message: "C'est revenu.".into(), request_id: String::new() };
+                w.reports_client().reopen_report(with_auth(request, &auth)).await.map(drop)
             })
         }),
         row(

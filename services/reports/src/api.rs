@@ -11,7 +11,7 @@ use miroir_proto::reports::v1::reports_server::Reports as ReportsRpc;
 use tonic::{Request, Response, Status};
 
 use crate::communes::CommuneState;
-use crate::domain::{Command, InseeCode, Location, ReportDecider};
+use crate::domain::{Command, InseeCode, Location, ReportDecider, Status as WorkflowStatus};
 use crate::error::ApiError;
 use crate::read_model::{self, Cursor, ReportsView};
 
@@ -220,6 +220,93 @@ impl ReportsRpc for ReportsApi {
             report: Some(report),
             log_position: executed.receipt.last_position,
         }))
+    }
+
+    async fn update_report_status(
+        &self,
+        request: Request<pb::UpdateReportStatusRequest>,
+    ) -> Result<Response<pb::UpdateReportStatusResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, report_id) = parse_name(&request.name)?;
+        require_role_or_scope(&principal, commune.as_str(), STAFF, Some(WRITE_SCOPE))?;
+        self.check_commune(&commune, "name").await?;
+        let to = match request.status() {
+            pb::ReportStatus::InProgress => WorkflowStatus::InProgress,
+            pb::ReportStatus::Resolved => WorkflowStatus::Resolved,
+            pb::ReportStatus::Rejected => WorkflowStatus::Rejected,
+            _ => return Err(ApiError::invalid("status", "must be in progress, resolved or rejected").into()),
+        };
+        let request_id = parse_request_id(&request.request_id)?;
+        let agent = principal.actor().unwrap_or_default();
+        let at_us = now_us();
+        let (report, log_position) = self
+            .workflow(&principal, &commune, &report_id, request_id, || Command::Advance {
+                commune: commune.to_string(),
+                report_id: report_id.clone(),
+                agent: agent.clone(),
+                to,
+                message: request.message.clone(),
+                at_us,
+            })
+            .await?;
+        tracing::info!(commune = %commune, report_id, status = to.as_str(), "report status updated");
+        Ok(Response::new(pb::UpdateReportStatusResponse { report: Some(report), log_position }))
+    }
+
+    async fn reopen_report(
+        &self,
+        request: Request<pb::ReopenReportRequest>,
+    ) -> Result<Response<pb::ReopenReportResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, report_id) = parse_name(&request.name)?;
+        let by = principal
+            .account_id()
+            .map(str::to_owned)
+            .ok_or_else(|| Status::unauthenticated("reopening a report needs the reporter's account"))?;
+        self.check_commune(&commune, "name").await?;
+        let request_id = parse_request_id(&request.request_id)?;
+        let at_us = now_us();
+        let (report, log_position) = self
+            .workflow(&principal, &commune, &report_id, request_id, || Command::Reopen {
+                commune: commune.to_string(),
+                report_id: report_id.clone(),
+                by: by.clone(),
+                message: request.message.clone(),
+                at_us,
+            })
+            .await?;
+        tracing::info!(commune = %commune, report_id, "report reopened");
+        Ok(Response::new(pb::ReopenReportResponse { report: Some(report), log_position }))
+    }
+}
+
+impl ReportsApi {
+    /// Runs a workflow command on the report `name` and answers with the report.
+    async fn workflow(
+        &self,
+        principal: &Principal,
+        commune: &InseeCode,
+        report_id: &str,
+        request_id: Option<String>,
+        command: impl Fn() -> Command,
+    ) -> Result<(pb::Report, u64), ApiError> {
+        let target = Target {
+            commune: commune.to_string(),
+            aggregate_type: "report",
+            aggregate_id: report_id.to_owned(),
+            request_id: request_id.clone(),
+        };
+        let executed = execute::<ReportDecider, _>(
+            &self.store,
+            &target,
+            metadata(principal, request_id.as_deref()),
+            &ReportsView,
+            command,
+        )
+        .await?;
+        Ok((self.read(commune, report_id).await?, executed.receipt.last_position))
     }
 }
 

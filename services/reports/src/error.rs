@@ -64,6 +64,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(e @ DomainError::AlreadyExists(_)) => Status::already_exists(e.to_string()),
             ApiError::Domain(DomainError::NotFound(_)) | ApiError::NotFound => Status::not_found("report not found"),
             ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
+            ApiError::Domain(DomainError::Forbidden(reason)) => Status::permission_denied(reason),
             ApiError::Auth(status) => status,
             ApiError::Contention => Status::aborted("too many concurrent changes to this report; retry"),
             ApiError::Suspended => Status::failed_precondition("this commune is suspended on Miroir"),

@@ -41,33 +41,89 @@ impl InlineProjection for ReportsView {
             .await?;
         } else if let Some(e) = event.decode::<pb::ReportAcknowledged>() {
             let e = e.map_err(decode_error)?;
-            sqlx::query(
-                "UPDATE reports_view SET status = $1, acknowledged_at_us = $2, acknowledgement_message = $3, \
-                 version = $4 WHERE report_id = $5",
-            )
-            .bind(Status::Acknowledged.as_str())
-            .bind(event.metadata.occurred_at_us)
-            .bind(&e.message)
-            .bind(version)
-            .bind(&e.report_id)
-            .execute(conn)
-            .await?;
+            step(conn, event, Status::Acknowledged, &e.message, "commune", version).await?;
+            sqlx::query("UPDATE reports_view SET acknowledgement_message = $1 WHERE report_id = $2")
+                .bind(&e.message)
+                .bind(&event.aggregate_id)
+                .execute(conn)
+                .await?;
+        } else if let Some(e) = event.decode::<pb::ReportWorkStarted>() {
+            let e = e.map_err(decode_error)?;
+            step(conn, event, Status::InProgress, &e.message, "commune", version).await?;
+        } else if let Some(e) = event.decode::<pb::ReportResolved>() {
+            let e = e.map_err(decode_error)?;
+            step(conn, event, Status::Resolved, &e.message, "commune", version).await?;
+            sqlx::query("UPDATE reports_view SET resolved_at_us = $1 WHERE report_id = $2")
+                .bind(e.resolved_at_us)
+                .bind(&event.aggregate_id)
+                .execute(conn)
+                .await?;
+        } else if let Some(e) = event.decode::<pb::ReportRejected>() {
+            let e = e.map_err(decode_error)?;
+            step(conn, event, Status::Rejected, &e.reason, "commune", version).await?;
+        } else if let Some(e) = event.decode::<pb::ReportReopened>() {
+            let e = e.map_err(decode_error)?;
+            step(conn, event, Status::Acknowledged, &e.message, "reporter", version).await?;
         }
         Ok(())
     }
 }
 
+/// A public step of the workflow: the new status, the timeline entry, and the
+/// time of the commune's first response (the commitment clock) if this is it.
+async fn step(
+    conn: &mut AnyConnection,
+    event: &RecordedEvent,
+    status: Status,
+    message: &str,
+    by: &str,
+    version: i64,
+) -> Result<(), sqlx::Error> {
+    let at = event.metadata.occurred_at_us;
+    let first_response = if by == "commune" { at } else { 0 };
+    sqlx::query(
+        "UPDATE reports_view SET status = $1, version = $2, \
+         acknowledged_at_us = CASE WHEN acknowledged_at_us = 0 THEN $3 ELSE acknowledged_at_us END \
+         WHERE report_id = $4",
+    )
+    .bind(status.as_str())
+    .bind(version)
+    .bind(first_response)
+    .bind(&event.aggregate_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO report_updates (position, report_id, status, message, by_whom, at_us) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(i64::try_from(event.position).unwrap_or(i64::MAX))
+    .bind(&event.aggregate_id)
+    .bind(status.as_str())
+    .bind(message)
+    .bind(by)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn to_status(status: Option<Status>) -> pb::ReportStatus {
+    match status {
+        Some(Status::New) => pb::ReportStatus::New,
+        Some(Status::Acknowledged) => pb::ReportStatus::Acknowledged,
+        Some(Status::InProgress) => pb::ReportStatus::InProgress,
+        Some(Status::Resolved) => pb::ReportStatus::Resolved,
+        Some(Status::Rejected) => pb::ReportStatus::Rejected,
+        None => pb::ReportStatus::Unspecified,
+    }
+}
+
 const COLUMNS: &str = "report_id, commune, category, title, description, latitude, longitude, address, status, \
-     submitted_at_us, acknowledged_at_us, acknowledgement_message, version";
+     submitted_at_us, acknowledged_at_us, acknowledgement_message, version, resolved_at_us";
 
 fn to_report(row: &AnyRow) -> Result<pb::Report, sqlx::Error> {
     let report_id: String = row.try_get("report_id")?;
     let commune: String = row.try_get("commune")?;
-    let status = match Status::parse(&row.try_get::<String, _>("status")?) {
-        Some(Status::New) => pb::ReportStatus::New,
-        Some(Status::Acknowledged) => pb::ReportStatus::Acknowledged,
-        None => pb::ReportStatus::Unspecified,
-    };
+    let status = to_status(Status::parse(&row.try_get::<String, _>("status")?));
     Ok(pb::Report {
         name: format!("communes/{commune}/reports/{report_id}"),
         report_id,
@@ -85,14 +141,32 @@ fn to_report(row: &AnyRow) -> Result<pb::Report, sqlx::Error> {
         acknowledged_at_us: row.try_get("acknowledged_at_us")?,
         acknowledgement_message: row.try_get("acknowledgement_message")?,
         version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
+        updates: Vec::new(),
+        resolved_at_us: row.try_get("resolved_at_us")?,
     })
 }
 
-/// One report of one commune (a report of another commune is not found).
+/// One report of one commune (a report of another commune is not found),
+/// with its public timeline (lists leave the timeline out).
 pub async fn get(db: &Database, commune: &str, report_id: &str) -> Result<Option<pb::Report>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM reports_view WHERE commune = $1 AND report_id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(commune).bind(report_id).fetch_optional(db.pool()).await?;
-    row.as_ref().map(to_report).transpose()
+    let Some(mut report) = row.as_ref().map(to_report).transpose()? else { return Ok(None) };
+    let updates = sqlx::query(
+        "SELECT status, message, by_whom, at_us FROM report_updates WHERE report_id = $1 ORDER BY position",
+    )
+    .bind(report_id)
+    .fetch_all(db.pool())
+    .await?;
+    for update in &updates {
+        report.updates.push(pb::PublicUpdate {
+            status: to_status(Status::parse(&update.try_get::<String, _>(0)?)).into(),
+            message: update.try_get(1)?,
+            by: update.try_get(2)?,
+            at_us: update.try_get(3)?,
+        });
+    }
+    Ok(Some(report))
 }
 
 /// Where a page starts: after this (submitted_at, report_id) in newest-first order.

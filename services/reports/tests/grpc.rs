@@ -280,3 +280,97 @@ on_both_databases!(
     a_retried_submission_returns_the_first_report,
     bad_input_names_the_field_and_stores_nothing
 );
+
+async fn the_workflow_is_public_and_the_reporter_may_reopen(backend: Backend) {
+    let mut running = start(backend).await;
+    let resident = bearer(&running.keys, "75056", Role::Resident);
+    let agent = bearer(&running.keys, "75056", Role::Agent);
+    let report = running
+        .client
+        .submit_report(with_auth(submission("75056", "Lampadaire clignotant", ""), Some(&resident)))
+        .await
+        .expect("submit")
+        .into_inner()
+        .report
+        .expect("report");
+    let step = |status: pb::ReportStatus, message: &str, auth: &str| {
+        with_auth(
+            pb::UpdateReportStatusRequest {
+                name: report.name.clone(),
+                status: status.into(),
+                message: message.into(),
+                request_id: String::new(),
+            },
+            Some(auth),
+        )
+    };
+    let refused = running.client.update_report_status(step(pb::ReportStatus::Resolved, "", &resident)).await;
+    assert_eq!(refused.expect_err("a resident is not staff").code(), Code::PermissionDenied);
+    running
+        .client
+        .update_report_status(step(pb::ReportStatus::InProgress, "Équipe prévenue", &agent))
+        .await
+        .expect("start");
+    let no_reason = running.client.update_report_status(step(pb::ReportStatus::Rejected, " ", &agent)).await;
+    assert_eq!(violation_field(&no_reason.expect_err("a rejection needs a reason")).as_deref(), Some("message"));
+    let resolved = running
+        .client
+        .update_report_status(step(pb::ReportStatus::Resolved, "Ampoule changée", &agent))
+        .await
+        .expect("resolve")
+        .into_inner()
+        .report
+        .expect("report");
+    assert_eq!(resolved.status(), pb::ReportStatus::Resolved);
+    assert!(resolved.resolved_at_us > 0 && resolved.acknowledged_at_us > 0, "first response and resolution are timed");
+    let closed = running.client.update_report_status(step(pb::ReportStatus::InProgress, "", &agent)).await;
+    assert_eq!(closed.expect_err("closed").code(), Code::FailedPrecondition);
+
+    let reopen = |auth: Option<&str>| {
+        with_auth(
+            pb::ReopenReportRequest {
+                name: report.name.clone(),
+                message: "Il clignote encore".into(),
+                request_id: String::new(),
+            },
+            auth,
+        )
+    };
+    assert_eq!(running.client.reopen_report(reopen(None)).await.expect_err("anonymous").code(), Code::Unauthenticated);
+    let neighbour = bearer(&running.keys, "69123", Role::Resident);
+    assert_eq!(
+        running.client.reopen_report(reopen(Some(&neighbour))).await.expect_err("not the reporter").code(),
+        Code::PermissionDenied
+    );
+    let reopened = running
+        .client
+        .reopen_report(reopen(Some(&resident)))
+        .await
+        .expect("reopen")
+        .into_inner()
+        .report
+        .expect("report");
+    assert_eq!(reopened.status(), pb::ReportStatus::Acknowledged);
+    let timeline: Vec<(pb::ReportStatus, String, String)> =
+        reopened.updates.iter().map(|u| (u.status(), u.message.clone(), u.by.clone())).collect();
+    assert_eq!(
+        timeline,
+        vec![
+            (pb::ReportStatus::InProgress, "Équipe prévenue".to_owned(), "commune".to_owned()),
+            (pb::ReportStatus::Resolved, "Ampoule changée".to_owned(), "commune".to_owned()),
+            (pb::ReportStatus::Acknowledged, "Il clignote encore".to_owned(), "reporter".to_owned()),
+        ]
+    );
+}
+
+mod workflow {
+    #[tokio::test]
+    async fn postgres() {
+        super::the_workflow_is_public_and_the_reporter_may_reopen(super::Backend::Postgres).await;
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::the_workflow_is_public_and_the_reporter_may_reopen(super::Backend::Sqlite).await;
+    }
+}

@@ -53,6 +53,9 @@ pub struct Location {
 pub enum ReportStatus {
     New,
     Acknowledged,
+    InProgress,
+    Resolved,
+    Rejected,
 }
 
 /// A problem report.
@@ -74,7 +77,7 @@ pub struct Report {
     /// RFC 3339, UTC.
     #[schema(example = "2025-03-14T09:26:53.589793Z")]
     pub submitted_at: String,
-    /// RFC 3339, UTC; null until acknowledged.
+    /// RFC 3339, UTC; the commune's first response (null until then).
     #[schema(required = true)]
     pub acknowledged_at: Option<String>,
     /// null until acknowledged.
@@ -100,12 +103,15 @@ impl TryFrom<pb::Report> for Report {
         let status = match pb::ReportStatus::try_from(report.status) {
             Ok(pb::ReportStatus::New) => ReportStatus::New,
             Ok(pb::ReportStatus::Acknowledged) => ReportStatus::Acknowledged,
+            Ok(pb::ReportStatus::InProgress) => ReportStatus::InProgress,
+            Ok(pb::ReportStatus::Resolved) => ReportStatus::Resolved,
+            Ok(pb::ReportStatus::Rejected) => ReportStatus::Rejected,
             // A status this gateway does not know yet: say so rather than
             // show a wrong one.
             _ => return Err(GatewayError::UpstreamData(format!("unknown report status {}", report.status))),
         };
         let location = report.location.unwrap_or_default();
-        let acknowledged = status == ReportStatus::Acknowledged;
+        let acknowledged = status != ReportStatus::New;
         Ok(Report {
             submitted_at: rfc3339(report.submitted_at_us)?
                 .ok_or_else(|| GatewayError::UpstreamData("report without a submission time".into()))?,

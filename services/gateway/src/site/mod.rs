@@ -154,6 +154,18 @@ pub struct ReportView {
     pub coordinates: String,
     pub submitted_at_us: i64,
     pub acknowledged_at_us: i64,
+    /// The public steps after submission (only on a report's own page).
+    pub timeline: Vec<TimelineStep>,
+}
+
+/// One public step of a report: what happened, when, and the message.
+#[derive(Debug, Clone)]
+pub struct TimelineStep {
+    pub label: String,
+    pub at: String,
+    pub iso: String,
+    pub message: String,
+    pub official: bool,
 }
 
 /// The report categories the form offers (the commune's own list comes with the reports issue).
@@ -165,11 +177,19 @@ pub fn category_label(tr: &Tr, category: &str) -> String {
 
 impl ReportView {
     pub fn new(tr: &Tr, r: rp::Report) -> Self {
-        let acknowledged = r.status() == rp::ReportStatus::Acknowledged;
+        let (status_key, status_class) = match r.status() {
+            rp::ReportStatus::Acknowledged => ("status-acknowledged", "acknowledged"),
+            rp::ReportStatus::InProgress => ("status-in-progress", "in-progress"),
+            rp::ReportStatus::Resolved => ("status-resolved", "resolved"),
+            rp::ReportStatus::Rejected => ("status-rejected", "rejected"),
+            _ => ("status-new", "new"),
+        };
+        // The commune has answered once it took any step.
+        let acknowledged = status_class != "new";
         let location = r.location.unwrap_or_default();
         ReportView {
-            status: tr.t(if acknowledged { "status-acknowledged" } else { "status-new" }),
-            status_class: if acknowledged { "acknowledged" } else { "new" },
+            status: tr.t(status_key),
+            status_class,
             category: category_label(tr, &r.category),
             submitted_at: tr.datetime(r.submitted_at_us),
             submitted_iso: tr.iso(r.submitted_at_us),
@@ -184,6 +204,27 @@ impl ReportView {
             acknowledgement_message: r.acknowledgement_message,
             submitted_at_us: r.submitted_at_us,
             acknowledged_at_us: r.acknowledged_at_us,
+            timeline: r
+                .updates
+                .iter()
+                .map(|u| {
+                    let official = u.by != "reporter";
+                    let key = match (official, u.status()) {
+                        (false, _) => "timeline-reopened",
+                        (true, rp::ReportStatus::InProgress) => "timeline-in-progress",
+                        (true, rp::ReportStatus::Resolved) => "timeline-resolved",
+                        (true, rp::ReportStatus::Rejected) => "timeline-rejected",
+                        (true, _) => "timeline-acknowledged",
+                    };
+                    TimelineStep {
+                        label: tr.t(key),
+                        at: tr.datetime(u.at_us),
+                        iso: tr.iso(u.at_us),
+                        message: u.message.clone(),
+                        official,
+                    }
+                })
+                .collect(),
         }
     }
 }

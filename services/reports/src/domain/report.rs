@@ -11,10 +11,15 @@ pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 3..=120;
 pub const MAX_DESCRIPTION_CHARS: usize = 5000;
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
+/// The workflow: new → acknowledged → in progress → resolved | rejected; a
+/// resolved report can be reopened by its reporter (back to acknowledged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     New,
     Acknowledged,
+    InProgress,
+    Resolved,
+    Rejected,
 }
 
 impl Status {
@@ -22,17 +27,26 @@ impl Status {
         match self {
             Status::New => "new",
             Status::Acknowledged => "acknowledged",
+            Status::InProgress => "in_progress",
+            Status::Resolved => "resolved",
+            Status::Rejected => "rejected",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "new" => Some(Status::New),
-            "acknowledged" => Some(Status::Acknowledged),
-            _ => None,
-        }
+        [Status::New, Status::Acknowledged, Status::InProgress, Status::Resolved, Status::Rejected]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+
+    /// Still waiting for the commune's work.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::New | Status::Acknowledged | Status::InProgress)
     }
 }
+
+/// How long after a resolution its reporter may reopen a report.
+pub const REOPEN_WINDOW_US: i64 = 30 * 24 * 3600 * 1_000_000;
 
 /// What the aggregate needs to decide; `None` before submission.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,6 +56,9 @@ pub struct Report(pub Option<ReportState>);
 pub struct ReportState {
     pub commune: String,
     pub status: Status,
+    /// Account id of the reporter ("" when anonymous).
+    pub reporter: String,
+    pub resolved_at_us: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,12 +80,20 @@ pub enum Command {
         agent: String,
         message: String,
     },
+    /// An agent moves an open report to in progress, resolved or rejected.
+    Advance { commune: String, report_id: String, agent: String, to: Status, message: String, at_us: i64 },
+    /// The reporter reopens a resolved report.
+    Reopen { commune: String, report_id: String, by: String, message: String, at_us: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Submitted(pb::ReportSubmitted),
     Acknowledged(pb::ReportAcknowledged),
+    WorkStarted(pb::ReportWorkStarted),
+    Resolved(pb::ReportResolved),
+    Rejected(pb::ReportRejected),
+    Reopened(pb::ReportReopened),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -81,6 +106,21 @@ pub enum DomainError {
     NotFound(String),
     #[error("{0}")]
     WrongState(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+}
+
+/// The report of `commune` this command is about (another commune's is "not found").
+fn found<'s>(state: &'s Report, commune: &str, report_id: &str) -> Result<&'s ReportState, DomainError> {
+    state.0.as_ref().filter(|s| s.commune == commune).ok_or_else(|| DomainError::NotFound(report_id.to_owned()))
+}
+
+fn public_message(message: &str) -> Result<String, DomainError> {
+    let message = message.trim();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(invalid("message", format!("must be at most {MAX_MESSAGE_CHARS} characters")));
+    }
+    Ok(message.to_owned())
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> DomainError {
@@ -135,25 +175,79 @@ impl Decider for ReportDecider {
                 })])
             }
             Command::Acknowledge { commune, report_id, agent, message } => {
-                let Some(current) = state.0.as_ref().filter(|s| s.commune == commune) else {
-                    return Err(DomainError::NotFound(report_id));
-                };
+                let current = found(state, &commune, &report_id)?;
                 if current.status != Status::New {
                     return Err(DomainError::WrongState("only a new report can be acknowledged"));
                 }
-                let message = message.trim();
-                if message.chars().count() > MAX_MESSAGE_CHARS {
-                    return Err(invalid("message", format!("must be at most {MAX_MESSAGE_CHARS} characters")));
+                let message = public_message(&message)?;
+                Ok(vec![Event::Acknowledged(pb::ReportAcknowledged { report_id, agent, message })])
+            }
+            Command::Advance { commune, report_id, agent, to, message, at_us } => {
+                let current = found(state, &commune, &report_id)?;
+                if !current.status.is_open() {
+                    return Err(DomainError::WrongState("this report is closed; its reporter may reopen it"));
                 }
-                Ok(vec![Event::Acknowledged(pb::ReportAcknowledged { report_id, agent, message: message.to_owned() })])
+                let message = public_message(&message)?;
+                match to {
+                    Status::InProgress if current.status == Status::InProgress => {
+                        Err(DomainError::WrongState("this report is already in progress"))
+                    }
+                    Status::InProgress => {
+                        Ok(vec![Event::WorkStarted(pb::ReportWorkStarted { report_id, agent, message })])
+                    }
+                    Status::Resolved => Ok(vec![Event::Resolved(pb::ReportResolved {
+                        report_id,
+                        agent,
+                        message,
+                        resolved_at_us: at_us,
+                    })]),
+                    Status::Rejected if message.is_empty() => {
+                        Err(invalid("message", "a rejection needs a public reason"))
+                    }
+                    Status::Rejected => {
+                        Ok(vec![Event::Rejected(pb::ReportRejected { report_id, agent, reason: message })])
+                    }
+                    Status::New | Status::Acknowledged => {
+                        Err(invalid("status", "must be in progress, resolved or rejected"))
+                    }
+                }
+            }
+            Command::Reopen { commune, report_id, by, message, at_us } => {
+                let current = found(state, &commune, &report_id)?;
+                if current.reporter.is_empty() || current.reporter != by {
+                    return Err(DomainError::Forbidden("only the person who reported it can reopen a report"));
+                }
+                if current.status != Status::Resolved {
+                    return Err(DomainError::WrongState("only a resolved report can be reopened"));
+                }
+                if at_us > current.resolved_at_us + REOPEN_WINDOW_US {
+                    return Err(DomainError::WrongState("a report can be reopened within 30 days of its resolution"));
+                }
+                let message = public_message(&message)?;
+                Ok(vec![Event::Reopened(pb::ReportReopened { report_id, reporter: by, message })])
             }
         }
     }
 
     fn evolve(state: Report, event: &Event) -> Report {
+        let with = |status: Status, resolved_at_us: Option<i64>| {
+            Report(state.0.clone().map(|s| ReportState {
+                status,
+                resolved_at_us: resolved_at_us.unwrap_or(s.resolved_at_us),
+                ..s
+            }))
+        };
         match event {
-            Event::Submitted(e) => Report(Some(ReportState { commune: e.commune.clone(), status: Status::New })),
-            Event::Acknowledged(_) => Report(state.0.map(|s| ReportState { status: Status::Acknowledged, ..s })),
+            Event::Submitted(e) => Report(Some(ReportState {
+                commune: e.commune.clone(),
+                status: Status::New,
+                reporter: e.reporter.clone(),
+                resolved_at_us: 0,
+            })),
+            Event::Acknowledged(_) | Event::Reopened(_) => with(Status::Acknowledged, None),
+            Event::WorkStarted(_) => with(Status::InProgress, None),
+            Event::Resolved(e) => with(Status::Resolved, Some(e.resolved_at_us)),
+            Event::Rejected(_) => with(Status::Rejected, None),
         }
     }
 }
@@ -163,6 +257,10 @@ impl EventCodec for Event {
         match self {
             Event::Submitted(e) => NewEvent::from_message(e),
             Event::Acknowledged(e) => NewEvent::from_message(e),
+            Event::WorkStarted(e) => NewEvent::from_message(e),
+            Event::Resolved(e) => NewEvent::from_message(e),
+            Event::Rejected(e) => NewEvent::from_message(e),
+            Event::Reopened(e) => NewEvent::from_message(e),
         }
     }
 
@@ -172,6 +270,18 @@ impl EventCodec for Event {
         }
         if let Some(e) = event.decode::<pb::ReportAcknowledged>() {
             return e.map(|e| Some(Event::Acknowledged(e)));
+        }
+        if let Some(e) = event.decode::<pb::ReportWorkStarted>() {
+            return e.map(|e| Some(Event::WorkStarted(e)));
+        }
+        if let Some(e) = event.decode::<pb::ReportResolved>() {
+            return e.map(|e| Some(Event::Resolved(e)));
+        }
+        if let Some(e) = event.decode::<pb::ReportRejected>() {
+            return e.map(|e| Some(Event::Rejected(e)));
+        }
+        if let Some(e) = event.decode::<pb::ReportReopened>() {
+            return e.map(|e| Some(Event::Reopened(e)));
         }
         Ok(None)
     }
@@ -267,6 +377,69 @@ mod tests {
             ReportDecider::decide(&state, acknowledge("75056")),
             Err(DomainError::WrongState("only a new report can be acknowledged"))
         );
+    }
+
+    fn advance(to: Status, message: &str, at_us: i64) -> Command {
+        Command::Advance {
+            commune: "75056".into(),
+            report_id: "r1".into(),
+            agent: "agent-1".into(),
+            to,
+            message: message.into(),
+            at_us,
+        }
+    }
+
+    fn reopen(by: &str, at_us: i64) -> Command {
+        Command::Reopen {
+            commune: "75056".into(),
+            report_id: "r1".into(),
+            by: by.into(),
+            message: "Le trou est revenu.".into(),
+            at_us,
+        }
+    }
+
+    #[test]
+    fn the_workflow_goes_from_new_to_resolved_and_back_when_reopened() {
+        let state = given(vec![submit(), acknowledge("75056"), advance(Status::InProgress, "Équipe sur place", 1)]);
+        assert_eq!(state.0.as_ref().map(|s| s.status), Some(Status::InProgress));
+        assert!(ReportDecider::decide(&state, advance(Status::InProgress, "", 2)).is_err(), "already in progress");
+        let resolved = given(vec![submit(), advance(Status::Resolved, "Rebouché", 10)]);
+        assert_eq!(resolved.0.as_ref().map(|s| (s.status, s.resolved_at_us)), Some((Status::Resolved, 10)));
+        assert_eq!(
+            ReportDecider::decide(&resolved, advance(Status::Rejected, "non", 11)),
+            Err(DomainError::WrongState("this report is closed; its reporter may reopen it"))
+        );
+        let events = ReportDecider::decide(&resolved, reopen("acct-1", 10 + REOPEN_WINDOW_US)).expect("within 30 days");
+        let reopened = events.iter().fold(resolved.clone(), ReportDecider::evolve);
+        assert_eq!(reopened.0.map(|s| s.status), Some(Status::Acknowledged));
+    }
+
+    #[test]
+    fn only_the_reporter_reopens_and_only_within_30_days() {
+        let resolved = given(vec![submit(), advance(Status::Resolved, "", 10)]);
+        assert!(matches!(ReportDecider::decide(&resolved, reopen("someone-else", 11)), Err(DomainError::Forbidden(_))));
+        assert!(matches!(
+            ReportDecider::decide(&resolved, reopen("acct-1", 11 + REOPEN_WINDOW_US)),
+            Err(DomainError::WrongState(_))
+        ));
+        let open = given(vec![submit()]);
+        assert!(matches!(ReportDecider::decide(&open, reopen("acct-1", 11)), Err(DomainError::WrongState(_))));
+    }
+
+    #[test]
+    fn a_rejection_needs_a_public_reason() {
+        let state = given(vec![submit()]);
+        assert!(matches!(
+            ReportDecider::decide(&state, advance(Status::Rejected, "  ", 1)),
+            Err(DomainError::Invalid { field: "message", .. })
+        ));
+        assert!(ReportDecider::decide(&state, advance(Status::Rejected, "Hors du domaine public", 1)).is_ok());
+        assert!(matches!(
+            ReportDecider::decide(&state, advance(Status::Acknowledged, "", 1)),
+            Err(DomainError::Invalid { field: "status", .. })
+        ));
     }
 
     #[test]
