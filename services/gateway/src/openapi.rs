@@ -38,6 +38,8 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         reports::list_reports,
         reports::get_report,
         reports::acknowledge_report,
+        reports::update_report_status,
+        reports::reopen_report,
         account::sign_up,
         account::verify_email,
         account::login,
@@ -67,6 +69,9 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
     components(schemas(
         schemas::SubmitReport,
         schemas::AcknowledgeReport,
+        schemas::UpdateReportStatus,
+        schemas::NextStatus,
+        schemas::ReopenReport,
         schemas::Report,
         schemas::ReportList,
         schemas::ReportStatus,

@@ -509,3 +509,55 @@ async fn unknown_routes_and_methods_get_the_json_error_body() {
     let response = stack.http.delete(stack.url(&format!("/api/v1/communes/{PARIS}/reports"))).send().await;
     error(response.expect("send"), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }
+
+#[tokio::test]
+async fn agents_move_a_report_on_and_its_reporter_reopens_it() {
+    let stack = stack().await;
+    let resident = stack.token(PARIS, Role::Resident);
+    let created: Value = stack
+        .http
+        .post(stack.url(&format!("/api/v1/communes/{PARIS}/reports")))
+        .bearer_auth(&resident)
+        .json(&report("Banc cassé square du Temple"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let report_id = created["report_id"].as_str().expect("report_id").to_owned();
+    let step = |status: &str, message: &str, bearer: &str| {
+        stack
+            .http
+            .post(stack.url(&format!("/api/v1/communes/{PARIS}/reports/{report_id}/status")))
+            .bearer_auth(bearer.to_owned())
+            .json(&json!({ "status": status, "message": message }))
+            .send()
+    };
+    let agent = stack.token(PARIS, Role::Agent);
+    error(step("resolved", "", &resident).await.expect("send"), StatusCode::FORBIDDEN, "permission_denied").await;
+    let body =
+        error(step("rejected", "", &agent).await.expect("send"), StatusCode::BAD_REQUEST, "invalid_argument").await;
+    assert_eq!(body["error"]["field_violations"][0]["field"], "message");
+    error(step("closed", "", &agent).await.expect("send"), StatusCode::BAD_REQUEST, "invalid_argument").await;
+    let in_progress: Value =
+        step("in_progress", "Menuisier prévenu", &agent).await.expect("send").json().await.expect("JSON");
+    assert_eq!(in_progress["status"], "in_progress");
+    let resolved: Value = step("resolved", "Banc réparé", &agent).await.expect("send").json().await.expect("JSON");
+    assert_eq!(resolved["status"], "resolved");
+
+    let reopen = |bearer: &str| {
+        stack
+            .http
+            .post(stack.url(&format!("/api/v1/communes/{PARIS}/reports/{report_id}/reopen")))
+            .bearer_auth(bearer.to_owned())
+            .json(&json!({ "message": "Il est de nouveau cassé" }))
+            .send()
+    };
+    let neighbour = stack.token(PARIS, Role::CollectiveMember);
+    error(reopen(&neighbour).await.expect("send"), StatusCode::FORBIDDEN, "permission_denied").await;
+    let reopened = reopen(&resident).await.expect("send");
+    assert_eq!(reopened.status(), StatusCode::OK);
+    let reopened: Value = reopened.json().await.expect("JSON");
+    assert_eq!(reopened["status"], "acknowledged");
+}

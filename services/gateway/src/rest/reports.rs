@@ -15,7 +15,9 @@ use miroir_proto::reports::v1 as pb;
 use crate::AppState;
 use crate::error::{ErrorBody, GatewayError};
 use crate::rest::extract::{ApiJson, CommunePath, Forwarded, PageQuery, ReportPath};
-use crate::rest::schemas::{AcknowledgeReport, Report, ReportList, SubmitReport};
+use crate::rest::schemas::{
+    AcknowledgeReport, NextStatus, ReopenReport, Report, ReportList, SubmitReport, UpdateReportStatus,
+};
 use crate::upstream::{call, request};
 
 pub fn routes() -> Router<AppState> {
@@ -23,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/communes/{insee}/reports", routing::post(submit_report).get(list_reports))
         .route("/communes/{insee}/reports/{report_id}", routing::get(get_report))
         .route("/communes/{insee}/reports/{report_id}/acknowledge", routing::post(acknowledge_report))
+        .route("/communes/{insee}/reports/{report_id}/status", routing::post(update_report_status))
+        .route("/communes/{insee}/reports/{report_id}/reopen", routing::post(reopen_report))
 }
 
 fn missing_report() -> GatewayError {
@@ -186,5 +190,93 @@ pub async fn acknowledge_report(
     };
     let mut client = state.reports.clone();
     let answer = call(client.acknowledge_report(request(message, &forwarded))).await?;
+    Ok(Json(Report::try_from(answer.report.ok_or_else(missing_report)?)?))
+}
+
+/// Move a report on: in progress, resolved, or rejected with a public reason (town-hall staff).
+#[utoipa::path(
+    post,
+    path = "/api/v1/communes/{insee}/reports/{report_id}/status",
+    tag = "reports",
+    operation_id = "update_report_status",
+    params(
+        ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
+        ("report_id" = String, Path, description = "Id of the report (a UUID)"),
+        ("Idempotency-Key" = String, Header,
+            description = "Client-chosen key (1 to 100 printable characters): a retry with the same key \
+                           returns the first result"),
+    ),
+    request_body = UpdateReportStatus,
+    responses(
+        (status = 200, description = "The report after the step", body = Report),
+        (status = 400, description = "Invalid input (a rejection without a reason)", body = ErrorBody),
+        (status = 401, description = "No or bad bearer token", body = ErrorBody),
+        (status = 403, description = "Not staff of this commune", body = ErrorBody),
+        (status = 404, description = "No such report in this commune", body = ErrorBody),
+        (status = 409, description = "The report is closed, or already in that state", body = ErrorBody),
+        (status = 503, description = "Service temporarily unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+pub async fn update_report_status(
+    State(state): State<AppState>,
+    ReportPath { insee, report_id }: ReportPath,
+    forwarded: Forwarded,
+    ApiJson(body): ApiJson<UpdateReportStatus>,
+) -> Result<Json<Report>, GatewayError> {
+    let status = match body.status {
+        NextStatus::InProgress => pb::ReportStatus::InProgress,
+        NextStatus::Resolved => pb::ReportStatus::Resolved,
+        NextStatus::Rejected => pb::ReportStatus::Rejected,
+    };
+    let message = pb::UpdateReportStatusRequest {
+        name: name(&insee, &report_id),
+        status: status.into(),
+        message: body.message,
+        request_id: forwarded.request_id.clone(),
+    };
+    let mut client = state.reports.clone();
+    let answer = call(client.update_report_status(request(message, &forwarded))).await?;
+    Ok(Json(Report::try_from(answer.report.ok_or_else(missing_report)?)?))
+}
+
+/// Reopen a resolved report, within 30 days of its resolution (its reporter only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/communes/{insee}/reports/{report_id}/reopen",
+    tag = "reports",
+    operation_id = "reopen_report",
+    params(
+        ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
+        ("report_id" = String, Path, description = "Id of the report (a UUID)"),
+        ("Idempotency-Key" = String, Header,
+            description = "Client-chosen key (1 to 100 printable characters): a retry with the same key \
+                           returns the first result"),
+    ),
+    request_body = ReopenReport,
+    responses(
+        (status = 200, description = "The reopened report", body = Report),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 401, description = "No or bad bearer token", body = ErrorBody),
+        (status = 403, description = "Not the person who reported it", body = ErrorBody),
+        (status = 404, description = "No such report in this commune", body = ErrorBody),
+        (status = 409, description = "Not resolved, or resolved more than 30 days ago", body = ErrorBody),
+        (status = 503, description = "Service temporarily unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+pub async fn reopen_report(
+    State(state): State<AppState>,
+    ReportPath { insee, report_id }: ReportPath,
+    forwarded: Forwarded,
+    ApiJson(body): ApiJson<ReopenReport>,
+) -> Result<Json<Report>, GatewayError> {
+    let message = pb::ReopenReportRequest {
+        name: name(&insee, &report_id),
+        message: body.message,
+        request_id: forwarded.request_id.clone(),
+    };
+    let mut client = state.reports.clone();
+    let answer = call(client.reopen_report(request(message, &forwarded))).await?;
     Ok(Json(Report::try_from(answer.report.ok_or_else(missing_report)?)?))
 }

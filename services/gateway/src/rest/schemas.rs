@@ -35,6 +35,34 @@ pub struct AcknowledgeReport {
     pub message: String,
 }
 
+/// The next step an agent gives a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NextStatus {
+    InProgress,
+    Resolved,
+    Rejected,
+}
+
+/// Body of `POST /api/v1/communes/{insee}/reports/{report_id}/status`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateReportStatus {
+    pub status: NextStatus,
+    /// The public message (required for a rejection: the reason), at most 2000 characters.
+    #[serde(default)]
+    #[schema(example = "L'équipe voirie intervient cette semaine.")]
+    pub message: String,
+}
+
+/// Body of `POST /api/v1/communes/{insee}/reports/{report_id}/reopen`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReopenReport {
+    /// Why the problem is back, at most 2000 characters.
+    #[serde(default)]
+    #[schema(example = "Le trou est revenu après la pluie.")]
+    pub message: String,
+}
+
 /// Where the problem is: a point inside France (WGS 84) and a free-text address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Location {

@@ -166,8 +166,13 @@ struct Show {
     commune: CommuneView,
     report: ReportView,
     can_acknowledge: bool,
+    can_advance: bool,
+    can_reopen: bool,
+    next_statuses: Vec<(&'static str, String)>,
     errors: FormErrors,
     message_fields: Vec<Field>,
+    step_fields: Vec<Field>,
+    reopen_fields: Vec<Field>,
 }
 
 async fn show_page(
@@ -189,10 +194,33 @@ async fn show_page(
         Err(error) => return error_page(visitor, &error),
     };
     let report = ReportView::new(&visitor.tr, report);
+    let tr = &visitor.tr;
     let staff = visitor.user.as_ref().is_some_and(|u| u.holds(insee, &["agent", "commune_admin"]));
-    let message_fields = vec![Field::new(&visitor.tr, "message", "field-message", "textarea").optional()];
+    let open = matches!(report.status_class, "new" | "acknowledged" | "in-progress");
+    let message_fields = vec![Field::new(tr, "message", "field-message", "textarea").optional()];
+    let step_fields = vec![Field::new(tr, "step_message", "field-step-message", "textarea").optional()];
+    let reopen_fields = vec![Field::new(tr, "reopen_message", "field-reopen-message", "textarea").optional()];
+    let next_statuses =
+        [("in_progress", "status-in-progress"), ("resolved", "status-resolved"), ("rejected", "status-rejected")]
+            .into_iter()
+            .filter(|(value, _)| !(*value == "in_progress" && report.status_class == "in-progress"))
+            .map(|(value, key)| (value, tr.t(key)))
+            .collect();
     let frame = Frame::new(&visitor, report.title.clone());
-    let page = Show { frame, commune, can_acknowledge: staff && !report.acknowledged, report, errors, message_fields };
+    let page = Show {
+        frame,
+        commune,
+        can_acknowledge: staff && !report.acknowledged,
+        can_advance: staff && open,
+        // The service checks that the visitor is the reporter; others get a clear refusal.
+        can_reopen: !staff && visitor.user.is_some() && report.status_class == "resolved",
+        next_statuses,
+        report,
+        errors,
+        message_fields,
+        step_fields,
+        reopen_fields,
+    };
     render(visitor, status, &page)
 }
 
@@ -215,17 +243,49 @@ pub async fn acknowledge(
         Ok(ok) => ok,
         Err(refused) => return refused,
     };
-    let message = rp::AcknowledgeReportRequest {
-        name: format!("communes/{insee}/reports/{report_id}"),
-        message: form.get("message").to_owned(),
-        request_id: String::new(),
-    };
+    let name = format!("communes/{insee}/reports/{report_id}");
     let mut reports = state.reports.clone();
-    match upstream::call(reports.acknowledge_report(upstream::request(message, &visitor.forwarded()))).await {
+    // One address for the report's forms: the staff's answer, the staff's next step, the reporter's reopening.
+    let answer = if !form.get("status").is_empty() {
+        let status = match form.get("status") {
+            "in_progress" => rp::ReportStatus::InProgress,
+            "resolved" => rp::ReportStatus::Resolved,
+            "rejected" => rp::ReportStatus::Rejected,
+            _ => rp::ReportStatus::Unspecified,
+        };
+        let message = rp::UpdateReportStatusRequest {
+            name,
+            status: status.into(),
+            message: form.get("step_message").to_owned(),
+            request_id: String::new(),
+        };
+        upstream::call(reports.update_report_status(upstream::request(message, &visitor.forwarded()))).await.map(drop)
+    } else if form.get("reopen") == "1" {
+        let message =
+            rp::ReopenReportRequest { name, message: form.get("reopen_message").to_owned(), request_id: String::new() };
+        upstream::call(reports.reopen_report(upstream::request(message, &visitor.forwarded()))).await.map(drop)
+    } else {
+        let message =
+            rp::AcknowledgeReportRequest { name, message: form.get("message").to_owned(), request_id: String::new() };
+        upstream::call(reports.acknowledge_report(upstream::request(message, &visitor.forwarded()))).await.map(drop)
+    };
+    let renames = [(
+        "message",
+        if form.get("status").is_empty() {
+            if form.get("reopen") == "1" { "reopen_message" } else { "message" }
+        } else {
+            "step_message"
+        },
+    )];
+    match answer {
         Ok(_) => redirect(visitor, &format!("/c/{insee}/citoyen/signalements/{report_id}")),
-        Err(GatewayError::Upstream(status)) if status.code() == Code::InvalidArgument => {
-            let errors = FormErrors::from_status(&visitor.tr, &status, &[]);
-            show_page(&state, visitor, &insee, &report_id, errors, StatusCode::BAD_REQUEST).await
+        Err(GatewayError::Upstream(status))
+            if matches!(status.code(), Code::InvalidArgument | Code::FailedPrecondition | Code::PermissionDenied) =>
+        {
+            let errors = FormErrors::from_status(&visitor.tr, &status, &renames);
+            let code =
+                if status.code() == Code::PermissionDenied { StatusCode::FORBIDDEN } else { StatusCode::BAD_REQUEST };
+            show_page(&state, visitor, &insee, &report_id, errors, code).await
         }
         Err(error) => error_page(visitor, &error),
     }
