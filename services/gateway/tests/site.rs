@@ -24,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 struct Site {
     base: String,
     http: reqwest::Client,
+    identity: miroir_identity::Identity,
     token: CancellationToken,
     _dbs: (TestDatabase, TestDatabase),
 }
@@ -61,7 +62,7 @@ async fn site() -> Site {
         .expect("Paris");
     let verifier = Verifier::from_jwks(&identity.jwks().await.expect("jwks")).expect("verifier");
     let identity_routes = tonic::service::Routes::new(IdentityServer::with_interceptor(
-        IdentityApi::new(identity),
+        IdentityApi::new(identity.clone()),
         miroir_auth::grpc::authenticate(verifier.clone()),
     ));
     let identity_url = serve_grpc(identity_routes, &token).await;
@@ -86,7 +87,7 @@ async fn site() -> Site {
             .await
     });
     let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
-    Site { base, http, token, _dbs: (identity_db, reports_db) }
+    Site { base, http, identity, token, _dbs: (identity_db, reports_db) }
 }
 
 /// The cookies a response sets, as `name=value` pairs for the next request.
@@ -279,4 +280,91 @@ async fn a_report_sent_through_the_form_is_shown_escaped() {
     assert!(!page.contains("<script>") && !page.contains("<img src=x"), "nothing injected is live");
     let list = site.http.get(format!("{}/c/75056/citoyen/signalements/", site.base)).send().await.expect("list");
     assert!(list.text().await.expect("html").contains(&location));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_commune_administrator_grants_roles_and_creates_clients_on_the_site() {
+    let site = site().await;
+    let password = "le chat dort au soleil";
+    let admin = site.identity.sign_up("maire@example.fr", password, "Maire", "75056", "").await.expect("admin account");
+    site.identity
+        .grant_role(&operator_cli(), &admin.account_id, "75056", "commune_admin", "", "élue", "")
+        .await
+        .expect("admin role");
+    site.identity.sign_up("agent@example.fr", password, "Sami", "75056", "").await.expect("future agent");
+
+    let form = site.http.get(format!("{}/compte/connexion", site.base)).send().await.expect("sign-in form");
+    let mut jar = set_cookies(&form);
+    let csrf = hidden_csrf(&form.text().await.expect("html"));
+    let signed_in = site
+        .http
+        .post(format!("{}/compte/connexion", site.base))
+        .header("cookie", cookie_header(&jar))
+        .form(&[("csrf", csrf.as_str()), ("email", "maire@example.fr"), ("password", password)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    jar.extend(set_cookies(&signed_in));
+    let cookies = cookie_header(&jar);
+
+    let page = site
+        .http
+        .get(format!("{}/c/75056/administration/", site.base))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .expect("admin");
+    assert_eq!(page.status(), StatusCode::OK);
+    let post = |path: &'static str, fields: Vec<(&'static str, &'static str)>| {
+        let mut fields: Vec<(&str, &str)> = fields;
+        fields.push(("csrf", csrf.as_str()));
+        site.http
+            .post(format!("{}/c/75056/administration/{path}", site.base))
+            .header("cookie", &cookies)
+            .form(&fields)
+            .send()
+    };
+    let granted = post(
+        "roles",
+        vec![("email", "agent@example.fr"), ("role", "agent"), ("department", "voirie"), ("reason", "recrutement")],
+    )
+    .await
+    .expect("grant");
+    assert_eq!(granted.status(), StatusCode::OK);
+    let html = granted.text().await.expect("html");
+    assert!(
+        html.contains("recrutement") && html.contains("role=\"status\""),
+        "the grant shows in the history with its reason"
+    );
+    let unknown = post("roles", vec![("email", "personne@example.fr"), ("role", "agent")]).await.expect("unknown");
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert!(unknown.text().await.expect("html").contains("id=\"email-error\""));
+
+    let created =
+        post("clients", vec![("display_name", "SIG"), ("scopes", "reports:read"), ("scopes", "reports:write")])
+            .await
+            .expect("client");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let html = created.text().await.expect("html");
+    assert!(html.contains("client_secret: mcs_"), "the secret is shown once");
+    let again = site
+        .http
+        .get(format!("{}/c/75056/administration/", site.base))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .expect("admin");
+    assert!(!again.text().await.expect("html").contains("client_secret: mcs_"), "and never again");
+
+    // Another commune's administration is forbidden.
+    site.identity.register_commune(&operator_cli(), "69123", "Lyon", "69", "", 7, "").await.expect("Lyon");
+    let lyon = site
+        .http
+        .get(format!("{}/c/69123/administration/", site.base))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .expect("lyon");
+    assert_eq!(lyon.status(), StatusCode::FORBIDDEN);
 }

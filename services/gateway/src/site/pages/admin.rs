@@ -102,14 +102,17 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(insee): 
     admin_page(&state, visitor, &insee, StatusCode::OK, outcome(String::new())).await
 }
 
-fn failed(visitor: &Visitor, error: &GatewayError, rename: &[(&str, &str)]) -> Option<FormErrors> {
+/// A refused form: the service's field errors on the page, or the error page.
+async fn refused(state: &AppState, visitor: Visitor, insee: &str, error: &GatewayError) -> Response {
     match error {
         GatewayError::Upstream(status)
             if matches!(status.code(), Code::InvalidArgument | Code::AlreadyExists | Code::NotFound) =>
         {
-            Some(FormErrors::from_status(&visitor.tr, status, rename))
+            let errors = FormErrors::from_status(&visitor.tr, status, &[]);
+            admin_page(state, visitor, insee, StatusCode::BAD_REQUEST, Outcome { errors, ..outcome(String::new()) })
+                .await
         }
-        _ => None,
+        _ => error_page(visitor, error),
     }
 }
 
@@ -140,21 +143,7 @@ pub async fn grant(
             )
             .await;
         }
-        Err(error) => {
-            return match failed(&visitor, &error, &[]) {
-                Some(errors) => {
-                    admin_page(
-                        &state,
-                        visitor,
-                        &insee,
-                        StatusCode::BAD_REQUEST,
-                        Outcome { errors, ..outcome(String::new()) },
-                    )
-                    .await
-                }
-                None => error_page(visitor, &error),
-            };
-        }
+        Err(error) => return refused(&state, visitor, &insee, &error).await,
     };
     let message = id::GrantRoleRequest {
         account_id: account.account_id,
@@ -169,19 +158,7 @@ pub async fn grant(
             let notice = visitor.tr.t("granted-done");
             admin_page(&state, visitor, &insee, StatusCode::OK, outcome(notice)).await
         }
-        Err(error) => match failed(&visitor, &error, &[]) {
-            Some(errors) => {
-                admin_page(
-                    &state,
-                    visitor,
-                    &insee,
-                    StatusCode::BAD_REQUEST,
-                    Outcome { errors, ..outcome(String::new()) },
-                )
-                .await
-            }
-            None => error_page(visitor, &error),
-        },
+        Err(error) => refused(&state, visitor, &insee, &error).await,
     }
 }
 
@@ -213,19 +190,7 @@ pub async fn create_client(
             };
             admin_page(&state, visitor, &insee, StatusCode::CREATED, result).await
         }
-        Err(error) => match failed(&visitor, &error, &[]) {
-            Some(errors) => {
-                admin_page(
-                    &state,
-                    visitor,
-                    &insee,
-                    StatusCode::BAD_REQUEST,
-                    Outcome { errors, ..outcome(String::new()) },
-                )
-                .await
-            }
-            None => error_page(visitor, &error),
-        },
+        Err(error) => refused(&state, visitor, &insee, &error).await,
     }
 }
 
