@@ -2,7 +2,8 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    // Canonical (no `..`), so that cargo's change tracking compares the paths it stats.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto").canonicalize()?;
     let mut files = Vec::new();
     collect(&root, &mut files)?;
     files.sort();

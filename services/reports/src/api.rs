@@ -172,8 +172,21 @@ impl ReportsRpc for ReportsApi {
                 Cursor::decode(token).ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?,
             ),
         };
+        let mut statuses = Vec::new();
+        for status in &request.statuses {
+            statuses.push(match pb::ReportStatus::try_from(*status) {
+                Ok(pb::ReportStatus::New) => WorkflowStatus::New,
+                Ok(pb::ReportStatus::Acknowledged) => WorkflowStatus::Acknowledged,
+                Ok(pb::ReportStatus::InProgress) => WorkflowStatus::InProgress,
+                Ok(pb::ReportStatus::Resolved) => WorkflowStatus::Resolved,
+                Ok(pb::ReportStatus::Rejected) => WorkflowStatus::Rejected,
+                Ok(pb::ReportStatus::Unspecified) | Err(_) => {
+                    return Err(ApiError::invalid("statuses", "must name real statuses").into());
+                }
+            });
+        }
         let (reports, next) =
-            read_model::list(self.store.database(), commune.as_str(), page_size as u32, cursor.as_ref())
+            read_model::list(self.store.database(), commune.as_str(), &statuses, page_size as u32, cursor.as_ref())
                 .await
                 .map_err(ApiError::from)?;
         Ok(Response::new(pb::ListReportsResponse {

@@ -188,37 +188,35 @@ impl Cursor {
     }
 }
 
-/// A page of a commune's reports, newest first, and the cursor of the next page.
+/// A page of a commune's reports, newest first (only those in `statuses`, if
+/// any), and the cursor of the next page.
 pub async fn list(
     db: &Database,
     commune: &str,
+    statuses: &[Status],
     page_size: u32,
     after: Option<&Cursor>,
 ) -> Result<(Vec<pb::Report>, Option<Cursor>), sqlx::Error> {
     let limit = i64::from(page_size) + 1;
-    let rows = match after {
-        None => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM reports_view WHERE commune = $1 \
-                 ORDER BY submitted_at_us DESC, report_id DESC LIMIT $2"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(commune).bind(limit).fetch_all(db.pool()).await?
-        }
-        Some(cursor) => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM reports_view WHERE commune = $1 \
-                 AND (submitted_at_us < $2 OR (submitted_at_us = $2 AND report_id < $3)) \
-                 ORDER BY submitted_at_us DESC, report_id DESC LIMIT $4"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(commune)
-                .bind(cursor.submitted_at_us)
-                .bind(&cursor.report_id)
-                .bind(limit)
-                .fetch_all(db.pool())
-                .await?
-        }
-    };
+    // $1 commune, $2 limit, $3/$4 cursor, then one placeholder per status.
+    let mut sql = format!("SELECT {COLUMNS} FROM reports_view WHERE commune = $1");
+    if after.is_some() {
+        sql.push_str(" AND (submitted_at_us < $3 OR (submitted_at_us = $3 AND report_id < $4))");
+    }
+    if !statuses.is_empty() {
+        let first = if after.is_some() { 5 } else { 3 };
+        let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!("${}", first + i)).collect();
+        sql.push_str(&format!(" AND status IN ({})", placeholders.join(", ")));
+    }
+    sql.push_str(" ORDER BY submitted_at_us DESC, report_id DESC LIMIT $2");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(commune).bind(limit);
+    if let Some(cursor) = after {
+        query = query.bind(cursor.submitted_at_us).bind(cursor.report_id.clone());
+    }
+    for status in statuses {
+        query = query.bind(status.as_str());
+    }
+    let rows = query.fetch_all(db.pool()).await?;
     let mut reports = rows.iter().map(to_report).collect::<Result<Vec<_>, _>>()?;
     let next = if reports.len() > page_size as usize {
         reports.truncate(page_size as usize);

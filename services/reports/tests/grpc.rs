@@ -124,7 +124,12 @@ async fn submit_read_list_and_acknowledge(backend: Backend) {
     loop {
         let page = running
             .client
-            .list_reports(pb::ListReportsRequest { parent: "communes/75056".into(), page_size: 2, page_token })
+            .list_reports(pb::ListReportsRequest {
+                parent: "communes/75056".into(),
+                page_size: 2,
+                page_token,
+                statuses: vec![],
+            })
             .await
             .expect("list")
             .into_inner();
@@ -152,6 +157,42 @@ async fn submit_read_list_and_acknowledge(backend: Backend) {
     assert_eq!(acknowledged.version, 2);
     let again = running.client.acknowledge_report(with_auth(ack, Some(&agent))).await.expect_err("twice");
     assert_eq!(again.code(), Code::FailedPrecondition);
+
+    // The agents' view: only what still waits for an answer, or only what was answered.
+    let only = |statuses: Vec<pb::ReportStatus>| pb::ListReportsRequest {
+        parent: "communes/75056".into(),
+        page_size: 100,
+        page_token: String::new(),
+        statuses: statuses.into_iter().map(i32::from).collect(),
+    };
+    let waiting = running.client.list_reports(only(vec![pb::ReportStatus::New])).await.expect("new").into_inner();
+    assert_eq!(waiting.reports.len(), 4);
+    assert!(waiting.reports.iter().all(|r| r.status() == pb::ReportStatus::New));
+    let answered = running
+        .client
+        .list_reports(only(vec![pb::ReportStatus::Acknowledged, pb::ReportStatus::Resolved]))
+        .await
+        .expect("answered")
+        .into_inner();
+    assert_eq!(
+        answered.reports.iter().map(|r| r.report_id.as_str()).collect::<Vec<_>>(),
+        vec![report.report_id.as_str()]
+    );
+    let paged = running
+        .client
+        .list_reports(pb::ListReportsRequest { page_size: 3, ..only(vec![pb::ReportStatus::New]) })
+        .await
+        .expect("page 1")
+        .into_inner();
+    let rest = running
+        .client
+        .list_reports(pb::ListReportsRequest { page_token: paged.next_page_token, ..only(vec![pb::ReportStatus::New]) })
+        .await
+        .expect("page 2")
+        .into_inner();
+    assert_eq!(paged.reports.len() + rest.reports.len(), 4, "filter and pages together");
+    let bad = running.client.list_reports(pb::ListReportsRequest { statuses: vec![42], ..only(vec![]) }).await;
+    assert_eq!(violation_field(&bad.expect_err("unknown status")).as_deref(), Some("statuses"));
 }
 
 async fn only_the_communes_staff_acknowledges(backend: Backend) {

@@ -117,8 +117,12 @@ pub async fn list_reports(
     page: PageQuery,
     forwarded: Forwarded,
 ) -> Result<Json<ReportList>, GatewayError> {
-    let message =
-        pb::ListReportsRequest { parent: parent(&insee), page_size: page.page_size, page_token: page.page_token };
+    let message = pb::ListReportsRequest {
+        parent: parent(&insee),
+        page_size: page.page_size,
+        page_token: page.page_token,
+        statuses: vec![],
+    };
     let mut client = state.reports.clone();
     let answer = call(client.list_reports(request(message, &forwarded))).await?;
     Ok(Json(ReportList::try_from(answer)?))

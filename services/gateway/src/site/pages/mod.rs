@@ -29,7 +29,11 @@ pub async fn reports_page(
     page_token: &str,
 ) -> Result<rp::ListReportsResponse, GatewayError> {
     let mut reports = state.reports.clone();
-    let message =
-        rp::ListReportsRequest { parent: format!("communes/{insee}"), page_size, page_token: page_token.to_owned() };
+    let message = rp::ListReportsRequest {
+        parent: format!("communes/{insee}"),
+        page_size,
+        page_token: page_token.to_owned(),
+        statuses: vec![],
+    };
     upstream::call(reports.list_reports(upstream::request(message, &visitor.forwarded()))).await
 }
