@@ -374,6 +374,8 @@ async fn counts_table(setup: &Setup) -> BTreeMap<String, (i64, i64)> {
 }
 
 async fn rebuilt_projection_equals_the_live_one(setup: Setup) {
+    // As a service does at start: the projection exists before anyone reads it.
+    projection::ensure(&setup.test_db.db, &Counts).await.expect("ensure the projection");
     let (db, feed, token) = (setup.test_db.db.clone(), setup.feed.clone(), setup.token.clone());
     let live = tokio::spawn(async move { projection::run_live(&db, feed.as_ref(), SERVICE, &Counts, token).await });
     let mut versions = BTreeMap::new();

@@ -33,6 +33,21 @@ pub trait EventCodec: Sized {
     fn decode(event: &RecordedEvent) -> Result<Option<Self>, prost::DecodeError>;
 }
 
+/// Longest idempotency key a client may choose.
+pub const MAX_REQUEST_ID_CHARS: usize = 100;
+
+/// A client's idempotency key: empty means none; otherwise at most 100
+/// printable characters. `Err` is the reason, for the `request_id` field.
+pub fn parse_request_id(raw: &str) -> Result<Option<String>, &'static str> {
+    match raw {
+        "" => Ok(None),
+        id if id.chars().count() <= MAX_REQUEST_ID_CHARS && !id.chars().any(char::is_control) => {
+            Ok(Some(id.to_owned()))
+        }
+        _ => Err("must be at most 100 printable characters"),
+    }
+}
+
 /// Where a command is aimed, and under which idempotency key.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -40,6 +55,19 @@ pub struct Target {
     pub aggregate_type: &'static str,
     pub aggregate_id: String,
     pub request_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_request_id;
+
+    #[test]
+    fn request_ids_are_short_and_printable() {
+        assert_eq!(parse_request_id(""), Ok(None));
+        assert_eq!(parse_request_id("req-1"), Ok(Some("req-1".to_owned())));
+        assert!(parse_request_id(&"x".repeat(101)).is_err());
+        assert!(parse_request_id("a\nb").is_err());
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

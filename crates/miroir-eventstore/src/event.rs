@@ -31,6 +31,20 @@ pub struct Metadata {
     pub trace_context: HashMap<String, String>,
 }
 
+impl Metadata {
+    /// The metadata of a command handled now: who asked (`actor`), its request
+    /// id as correlation id, and the current trace.
+    pub fn for_command(actor: String, request_id: Option<&str>) -> Self {
+        Metadata {
+            occurred_at_us: now_us(),
+            actor,
+            correlation_id: request_id.unwrap_or_default().to_owned(),
+            causation_id: String::new(),
+            trace_context: miroir_platform::telemetry::current_trace_context(),
+        }
+    }
+}
+
 /// An event read back from a log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedEvent {
@@ -100,9 +114,4 @@ impl RecordedEvent {
 }
 
 /// Wall-clock time in Unix microseconds, for the edges (handlers, stores), never deciders.
-pub fn now_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
-}
+pub use miroir_platform::clock::now_us;

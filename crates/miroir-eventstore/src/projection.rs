@@ -249,7 +249,8 @@ pub async fn rebuild<F: EventFeed + ?Sized, P: Projection>(
     Ok(new)
 }
 
-/// Runs a read against the active generation's tables. A rebuild may swap and
+/// Runs a read against the active generation's tables. The projection must
+/// exist ([`ensure`] at the service's start, before it serves reads). A rebuild may swap and
 /// drop the generation between reading the pointer and running the query; the
 /// read is then run once more on the new generation.
 pub async fn read_active<T, F, Fut>(db: &Database, name: &str, read: F) -> Result<T, sqlx::Error>

@@ -1,7 +1,8 @@
-//! Platform plumbing shared by every Miroir component: storage, telemetry,
+//! Platform plumbing shared by every Miroir component: storage, clock, telemetry,
 //! metrics, health, shutdown, and the gRPC and HTTP servers that tie them
 //! together.
 
+pub mod clock;
 pub mod grpc;
 pub mod health;
 pub mod http;

@@ -186,7 +186,7 @@ pub async fn migrate(db: &Database, component: &str, migrations: &[Migration]) -
             .bind(component)
             .bind(migration.version)
             .bind(migration.name)
-            .bind(now_us())
+            .bind(crate::clock::now_us())
             .execute(&mut *tx)
             .await
             .map_err(fail)?;
@@ -208,13 +208,6 @@ fn ignore_concurrent_create(error: sqlx::Error) -> Result<sqlx::any::AnyQueryRes
         }
         _ => Err(error),
     }
-}
-
-fn now_us() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
 }
 
 /// Declares the embedded migrations of one folder: `migrations!("reports", 1 => "0001_init.sql", …)`.

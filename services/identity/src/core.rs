@@ -136,21 +136,11 @@ fn parse_uuid(field: &str, raw: &str) -> Result<String> {
 }
 
 fn metadata(by: &Principal, request_id: Option<&str>) -> Metadata {
-    Metadata {
-        occurred_at_us: now_us(),
-        actor: by.actor().unwrap_or_default(),
-        correlation_id: request_id.unwrap_or_default().to_owned(),
-        causation_id: String::new(),
-        trace_context: miroir_platform::telemetry::current_trace_context(),
-    }
+    Metadata::for_command(by.actor().unwrap_or_default(), request_id)
 }
 
 fn request_id(raw: &str) -> Result<Option<String>> {
-    match raw {
-        "" => Ok(None),
-        id if id.chars().count() <= 100 && !id.chars().any(char::is_control) => Ok(Some(id.to_owned())),
-        _ => Err(IdentityError::invalid("request_id", "must be at most 100 printable characters")),
-    }
+    miroir_eventstore::decider::parse_request_id(raw).map_err(|reason| IdentityError::invalid("request_id", reason))
 }
 
 fn cursor_encode(value: &str) -> String {

@@ -3,7 +3,7 @@
 
 use miroir_auth::grpc::{principal, require_role_or_scope};
 use miroir_auth::{Principal, Role};
-use miroir_eventstore::decider::{Target, execute};
+use miroir_eventstore::decider::{self, Target, execute};
 use miroir_eventstore::event::now_us;
 use miroir_eventstore::{EventStore, Metadata};
 use miroir_proto::reports::v1 as pb;
@@ -23,7 +23,6 @@ pub const WRITE_SCOPE: &str = "reports:write";
 pub const READ_SCOPE: &str = "reports:read";
 const DEFAULT_PAGE_SIZE: i32 = 20;
 const MAX_PAGE_SIZE: i32 = 100;
-const MAX_REQUEST_ID_CHARS: usize = 100;
 
 pub struct ReportsApi {
     store: EventStore,
@@ -74,23 +73,11 @@ fn parse_name(name: &str) -> Result<(InseeCode, String), ApiError> {
 }
 
 fn parse_request_id(request_id: &str) -> Result<Option<String>, ApiError> {
-    if request_id.is_empty() {
-        return Ok(None);
-    }
-    if request_id.chars().count() > MAX_REQUEST_ID_CHARS || request_id.chars().any(|c| c.is_control()) {
-        return Err(ApiError::invalid("request_id", "must be at most 100 printable characters"));
-    }
-    Ok(Some(request_id.to_owned()))
+    decider::parse_request_id(request_id).map_err(|reason| ApiError::invalid("request_id", reason))
 }
 
 fn metadata(principal: &Principal, request_id: Option<&str>) -> Metadata {
-    Metadata {
-        occurred_at_us: now_us(),
-        actor: principal.actor().unwrap_or_default(),
-        correlation_id: request_id.unwrap_or_default().to_owned(),
-        causation_id: String::new(),
-        trace_context: miroir_platform::telemetry::current_trace_context(),
-    }
+    Metadata::for_command(principal.actor().unwrap_or_default(), request_id)
 }
 
 impl ReportsApi {
