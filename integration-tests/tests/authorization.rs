@@ -203,7 +203,7 @@ fn submission(commune: &str) -> rp::SubmitReportRequest {
         title: "Nid-de-poule rue de Saint-Malo".into(),
         description: "Profond, devant l'école.".into(),
         location: Some(rp::Location { latitude: 48.1147, longitude: -1.6794, address: "Rue de Saint-Malo".into() }),
-        request_id: String::new(),
+        ..Default::default()
     }
 }
 

@@ -143,6 +143,7 @@ fn to_report(row: &AnyRow) -> Result<pb::Report, sqlx::Error> {
         version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
         updates: Vec::new(),
         resolved_at_us: row.try_get("resolved_at_us")?,
+        ..Default::default()
     })
 }
 
@@ -164,6 +165,7 @@ pub async fn get(db: &Database, commune: &str, report_id: &str) -> Result<Option
             message: update.try_get(1)?,
             by: update.try_get(2)?,
             at_us: update.try_get(3)?,
+            ..Default::default()
         });
     }
     Ok(Some(report))

@@ -86,6 +86,7 @@ fn submission(commune: &str, title: &str, request_id: &str) -> pb::SubmitReportR
             address: "Place de l'Hôtel de Ville".into(),
         }),
         request_id: request_id.into(),
+        ..Default::default()
     }
 }
 

@@ -85,6 +85,7 @@ pub async fn submit_report(
             address: body.location.address,
         }),
         request_id: forwarded.request_id.clone(),
+        ..Default::default()
     };
     let mut client = state.reports.clone();
     let answer = call(client.submit_report(request(message, &forwarded))).await?;
@@ -121,7 +122,7 @@ pub async fn list_reports(
         parent: parent(&insee),
         page_size: page.page_size,
         page_token: page.page_token,
-        statuses: vec![],
+        ..Default::default()
     };
     let mut client = state.reports.clone();
     let answer = call(client.list_reports(request(message, &forwarded))).await?;

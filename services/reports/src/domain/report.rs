@@ -172,6 +172,7 @@ impl Decider for ReportDecider {
                         address: location.address,
                     }),
                     reporter: reporter.unwrap_or_default(),
+                    ..Default::default()
                 })])
             }
             Command::Acknowledge { commune, report_id, agent, message } => {

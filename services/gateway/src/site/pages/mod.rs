@@ -33,7 +33,7 @@ pub async fn reports_page(
         parent: format!("communes/{insee}"),
         page_size,
         page_token: page_token.to_owned(),
-        statuses: vec![],
+        ..Default::default()
     };
     upstream::call(reports.list_reports(upstream::request(message, &visitor.forwarded()))).await
 }

@@ -135,7 +135,7 @@ pub async fn submit(
         title: form.get("title").to_owned(),
         description: form.get("description").to_owned(),
         location: Some(rp::Location { latitude, longitude, address: form.get("address").to_owned() }),
-        request_id: String::new(),
+        ..Default::default()
     };
     let mut reports = state.reports.clone();
     match upstream::call(reports.submit_report(upstream::request(message, &visitor.forwarded()))).await {
