@@ -167,7 +167,7 @@ impl ReportsRpc for ReportsApi {
                 Ok(pb::ReportStatus::InProgress) => WorkflowStatus::InProgress,
                 Ok(pb::ReportStatus::Resolved) => WorkflowStatus::Resolved,
                 Ok(pb::ReportStatus::Rejected) => WorkflowStatus::Rejected,
-                Ok(pb::ReportStatus::Unspecified) | Err(_) => {
+                Ok(pb::ReportStatus::Merged) | Ok(pb::ReportStatus::Unspecified) | Err(_) => {
                     return Err(ApiError::invalid("statuses", "must name real statuses").into());
                 }
             });
@@ -281,31 +281,58 @@ impl ReportsRpc for ReportsApi {
         Ok(Response::new(pb::ReopenReportResponse { report: Some(report), log_position }))
     }
     // Placeholders while the service side of these calls is written (same session).
-    async fn verify_report(&self, _: Request<pb::VerifyReportRequest>) -> Result<Response<pb::VerifyReportResponse>, Status> {
+    async fn verify_report(
+        &self,
+        _: Request<pb::VerifyReportRequest>,
+    ) -> Result<Response<pb::VerifyReportResponse>, Status> {
         Err(Status::unimplemented("VerifyReport"))
     }
-    async fn suggest_duplicates(&self, _: Request<pb::SuggestDuplicatesRequest>) -> Result<Response<pb::SuggestDuplicatesResponse>, Status> {
+    async fn suggest_duplicates(
+        &self,
+        _: Request<pb::SuggestDuplicatesRequest>,
+    ) -> Result<Response<pb::SuggestDuplicatesResponse>, Status> {
         Err(Status::unimplemented("SuggestDuplicates"))
     }
-    async fn support_report(&self, _: Request<pb::SupportReportRequest>) -> Result<Response<pb::SupportReportResponse>, Status> {
+    async fn support_report(
+        &self,
+        _: Request<pb::SupportReportRequest>,
+    ) -> Result<Response<pb::SupportReportResponse>, Status> {
         Err(Status::unimplemented("SupportReport"))
     }
-    async fn assign_report(&self, _: Request<pb::AssignReportRequest>) -> Result<Response<pb::AssignReportResponse>, Status> {
+    async fn assign_report(
+        &self,
+        _: Request<pb::AssignReportRequest>,
+    ) -> Result<Response<pb::AssignReportResponse>, Status> {
         Err(Status::unimplemented("AssignReport"))
     }
-    async fn add_internal_note(&self, _: Request<pb::AddInternalNoteRequest>) -> Result<Response<pb::InternalNote>, Status> {
+    async fn add_internal_note(
+        &self,
+        _: Request<pb::AddInternalNoteRequest>,
+    ) -> Result<Response<pb::InternalNote>, Status> {
         Err(Status::unimplemented("AddInternalNote"))
     }
-    async fn list_internal_notes(&self, _: Request<pb::ListInternalNotesRequest>) -> Result<Response<pb::ListInternalNotesResponse>, Status> {
+    async fn list_internal_notes(
+        &self,
+        _: Request<pb::ListInternalNotesRequest>,
+    ) -> Result<Response<pb::ListInternalNotesResponse>, Status> {
         Err(Status::unimplemented("ListInternalNotes"))
     }
-    async fn merge_report(&self, _: Request<pb::MergeReportRequest>) -> Result<Response<pb::MergeReportResponse>, Status> {
+    async fn merge_report(
+        &self,
+        _: Request<pb::MergeReportRequest>,
+    ) -> Result<Response<pb::MergeReportResponse>, Status> {
         Err(Status::unimplemented("MergeReport"))
     }
-    async fn get_report_photo(&self, _: Request<pb::GetReportPhotoRequest>) -> Result<Response<pb::ReportPhoto>, Status> {
+    async fn get_report_photo(
+        &self,
+        _: Request<pb::GetReportPhotoRequest>,
+    ) -> Result<Response<pb::ReportPhoto>, Status> {
         Err(Status::unimplemented("GetReportPhoto"))
     }
-    async fn list_categories(&self, _: Request<pb::ListCategoriesRequest>) -> Result<Response<pb::ListCategoriesResponse>, Status> {
+    async fn list_categories(
+        &self,
+        _: Request<pb::ListCategoriesRequest>,
+    ) -> Result<Response<pb::ListCategoriesResponse>, Status> {
         Err(Status::unimplemented("ListCategories"))
     }
     async fn get_category(&self, _: Request<pb::GetCategoryRequest>) -> Result<Response<pb::Category>, Status> {

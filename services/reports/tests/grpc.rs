@@ -129,7 +129,7 @@ async fn submit_read_list_and_acknowledge(backend: Backend) {
                 parent: "communes/75056".into(),
                 page_size: 2,
                 page_token,
-                statuses: vec![],
+                ..Default::default()
             })
             .await
             .expect("list")
@@ -165,6 +165,7 @@ async fn submit_read_list_and_acknowledge(backend: Backend) {
         page_size: 100,
         page_token: String::new(),
         statuses: statuses.into_iter().map(i32::from).collect(),
+        ..Default::default()
     };
     let waiting = running.client.list_reports(only(vec![pb::ReportStatus::New])).await.expect("new").into_inner();
     assert_eq!(waiting.reports.len(), 4);
