@@ -19,12 +19,23 @@ pub struct Frame {
     pub user: Option<User>,
     /// The admin page of a commune this visitor administers, if any.
     pub admin_of: Option<String>,
+    /// A commune whose reports queue this visitor works on (agent or administrator), if any.
+    pub staff_of: Option<String>,
+    /// More stylesheets and scripts (`defer`), for pages with a map.
+    pub styles: Vec<String>,
+    pub scripts: Vec<String>,
 }
 
 impl Frame {
     pub fn new(visitor: &Visitor, title: String) -> Self {
         let admin_of = visitor.user.as_ref().and_then(|u| {
             u.grants.iter().find(|(_, role)| role == "commune_admin").map(|(commune, _)| commune.clone())
+        });
+        let staff_of = visitor.user.as_ref().and_then(|u| {
+            u.grants
+                .iter()
+                .find(|(_, role)| role == "agent" || role == "commune_admin")
+                .map(|(commune, _)| commune.clone())
         });
         Frame {
             tr: visitor.tr.clone(),
@@ -34,7 +45,18 @@ impl Frame {
             path: visitor.path.clone(),
             user: visitor.user.clone(),
             admin_of,
+            staff_of,
+            styles: Vec::new(),
+            scripts: Vec::new(),
         }
+    }
+
+    /// The page has a map: Leaflet and `reports-map.js`, served by the site
+    /// itself. Without JavaScript nothing of it runs and the page still works.
+    pub fn with_map(&mut self) {
+        self.styles.push(assets::href("leaflet-css"));
+        self.scripts.push(assets::href("leaflet-js"));
+        self.scripts.push(assets::href("reports-map"));
     }
 
     pub fn lang(&self) -> &'static str {
@@ -49,6 +71,11 @@ impl Frame {
         self.tr.t1(key, &value.to_string())
     }
 
+    /// The text of `key` with a count `$count` (plural rules apply).
+    pub fn count<N: Copy + TryInto<i64>>(&self, key: &str, count: &N) -> String {
+        self.tr.count(key, (*count).try_into().unwrap_or(i64::MAX))
+    }
+
     /// This page in the other language.
     pub fn other_lang_href(&self) -> String {
         format!("{}?lang={}", self.path, self.tr.lang.other().code())
@@ -60,8 +87,11 @@ impl Frame {
 }
 
 /// The policy of the HTML site: everything from this origin, no inline script,
-/// no framing, forms only to this origin.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+/// no framing, forms only to this origin. The one external resource is the
+/// maps' background: OpenStreetMap's tiles (images only, loaded by Leaflet
+/// when JavaScript runs; without it no request leaves for a third party).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: https://tile.openstreetmap.org; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 fn with_site_headers(mut response: Response) -> Response {

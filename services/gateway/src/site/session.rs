@@ -174,6 +174,11 @@ impl Visitor {
         self.access_token.as_deref().map(Forwarded::bearer).unwrap_or_default()
     }
 
+    /// The access token of the session cookie, as it is (not checked, not refreshed).
+    pub fn access_token_cookie(headers: &HeaderMap) -> Option<String> {
+        cookie(&cookies(headers), SESSION).map(str::to_owned)
+    }
+
     pub fn refresh_token_cookie(headers: &HeaderMap) -> Option<String> {
         cookie(&cookies(headers), REFRESH).map(str::to_owned)
     }
