@@ -228,3 +228,207 @@ link-invalid = This link is no longer valid: it was already used or it has expir
 account-not-found = No account uses this e-mail address.
 invalid-step_message = A rejection must say why, in public (2,000 characters at most).
 invalid-reopen_message = The message is too long (2,000 characters at most).
+
+# Reports: list, map, filters
+nav-queue = Reports to handle
+status-merged = Merged with another
+timeline-assigned = The town hall passed the report to a department
+timeline-merged = Merged with a report of the same problem
+photo-alt = Photo { $value } of the report
+supports-count = { $count ->
+    [0] Nobody supports this report yet
+    [one] { $count } person supports this report
+   *[other] { $count } people support this report
+}
+filters-title = Filter the reports
+field-filter-status = Status
+filter-status-all = Any status
+filter-status-open = Waiting or in progress
+filter-category-all = Every category
+field-filter-department = Town hall department
+field-filter-text = Words to look for (title, description, address)
+field-filter-from = Reported from
+field-filter-to = Reported until
+field-sort = Order
+sort-newest = Newest first
+sort-most-supported = Most supported first
+filter-button = Filter
+filter-reset = Clear the filters
+filter-area-on = Only the reports of the area chosen on the map are shown.
+filter-area-off = Show those of the whole commune
+invalid-filter-status = Choose a status from the list.
+invalid-filter-date = Give a date as day, month, year (for example 21/11/2026).
+invalid-filter-area = The area chosen on the map is not valid: it is left out.
+invalid-filter-sort = Choose an order from the list.
+list-title = List of the reports
+pager-label = Pages of the list
+first-page = First page
+map-title = Map of the reports
+map-list-hint = Each marker is a report of this page of the list. Move the map, then choose "Search this area".
+map-search-area = Search this area
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-pick-hint = You can also click on the map where the problem is: the latitude and longitude are filled in.
+map-pick-label = Map to choose where the problem is
+map-chosen-place = Chosen place
+map-report-label = Map of where the report is
+
+# Reports: the form
+report-form-anonymous = Without an account, give your e-mail address: we send you a link to confirm the report. Have an account?
+field-category-choose = Choose a category
+field-choose = Choose
+required-mark = (required)
+questions-legend = Questions for the category "{ $value }"
+questions-hint = Only answer the questions of the category you chose.
+field-photos = Photos (optional)
+field-photos-hint = Up to 5 photos, JPEG, PNG or WebP, 5 MB each at most. Hidden information in the photos (place, camera) is removed.
+photos-dropped = The photos you chose were not kept: choose them again before sending.
+field-reporter-email = Your e-mail address
+field-reporter-email-hint = To confirm the report. It is never shown in public; only the town hall sees it.
+submit-report-anyway = Send my report anyway
+duplicates-title = Is it one of these reports?
+duplicates-intro = Reports of the same category are already open less than 50 metres away. If it is the same problem, support it instead: the town hall sees how many people it concerns.
+duplicates-otherwise = None of them? Check the form below and send your report.
+support-instead = Support this report
+support-signin = Sign in to support this report
+distance-metres = { $value } m away
+check-email-title = Check your e-mail
+check-email-text = Your report is saved. We sent you a link by e-mail: follow it to confirm your address. The report becomes public then.
+report-verified-title = Report confirmed
+report-verified-text = Thank you, your address is confirmed: your report is now public.
+see-your-report = See your report
+invalid-photos = Photos must be JPEG, PNG or WebP images.
+invalid-photos-count = You can attach 5 photos at most.
+invalid-photos-size = Each photo must be 5 MB at most.
+invalid-attribute-required = Answer the question "{ $value }".
+invalid-attribute-number = The answer to "{ $value }" must be a number.
+invalid-email-needed = Give your e-mail address, or sign in.
+invalid-reporter_email = Give an e-mail address such as name@example.org.
+error-too-large = What you sent is too large (photos too heavy?).
+error-bad-form = The form sent cannot be read. Reload the page and try again.
+
+# Reports: a report's page
+report-department = Department: { $value }
+report-not-verified = This report waits for its reporter to confirm their e-mail address: it is not public yet.
+report-merged-into = This report describes the same problem as another one: it was merged into it.
+report-merged-into-link = See the report that is followed
+report-photos = Photos
+supports-title = Supports
+support-button = Me too, this concerns me
+you-support = You support this report.
+you-reported = You made this report.
+staff-title = For the town hall
+staff-intro = Only the commune's agents and administrators see this part.
+reporter-email = The reporter's e-mail address (never public): { $value }
+assign-title = Department and agent
+assigned-nobody = Not passed to any department yet.
+assigned-to = followed by { $value }
+field-assign-department = Department
+field-assign-agent = Agent (optional)
+field-assign-agent-hint = The agent's account id, or their e-mail address (administrators only). Empty: the whole department.
+assign-button = Assign
+assign-to-me = Assign to me
+assign-lookup-admin-only = Only administrators can look an account up by e-mail address: give the account id.
+invalid-agent = This agent is not known: give their account id.
+invalid-assign-department = The department's name is too long.
+notes-title = Internal notes
+notes-none = No internal note.
+notes-unavailable = The internal notes cannot be read right now.
+field-note = New note (only the town hall sees it)
+note-button = Add the note
+invalid-note = Write the note (2,000 characters at most).
+merge-title = Merge a duplicate
+merge-intro = If this report describes the same problem as another one, merge it into the one you keep: it is closed and its supporters move to the other one.
+field-merge-into = Report kept
+field-merge-into-hint = Its id, or the address of its page.
+field-merge-message = Public message (optional)
+merge-button = Merge into this report
+invalid-into = Give another report of the commune: its id or the address of its page.
+invalid-merge_message = The message is too long (2,000 characters at most).
+you = you
+account-ref = account { $value }
+
+# Reports to handle (agents)
+queue-title = Reports to handle: { $value }
+queue-intro = Tick reports to acknowledge them together, with one public message.
+filter-mine = Only those assigned to me
+queue-list-title = Reports
+queue-empty = No report matches.
+queue-caption = Reports matching the filters
+queue-select = Select
+queue-select-one = Select "{ $value }"
+queue-submitted = Received on
+queue-assignment = Department and agent
+queue-not-verified = address not confirmed
+field-bulk-message = Public message for the ticked reports
+field-bulk-message-hint = It shows in the public timeline of each.
+bulk-acknowledge-button = Acknowledge the ticked reports
+bulk-none-selected = Tick at least one report.
+bulk-too-many = Tick 100 reports at most at a time.
+bulk-result-title = Acknowledging the ticked reports
+bulk-done-count = { $count ->
+    [0] No report was acknowledged.
+    [one] { $count } report acknowledged:
+   *[other] { $count } reports acknowledged:
+}
+bulk-failed-count = { $count ->
+    [one] { $count } report could not be acknowledged:
+   *[other] { $count } reports could not be acknowledged:
+}
+bulk-failed-state = it was already acknowledged, or it is closed.
+back-to-queue = Back to the reports to handle
+
+# Categories (administrators)
+admin-reports-title = Reports
+admin-categories-link = Report categories
+categories-title = Report categories: { $value }
+categories-intro = Residents choose a category when they report a problem. Each category can go to a department and ask extra questions.
+categories-list-title = The categories
+categories-none = No category.
+categories-questions = Questions
+categories-actions = Actions
+category-active = in use
+category-retired = retired
+category-edit = Edit
+category-form-new = New category
+category-form-edit = Edit the category
+category-form-new-link = Create a new category instead
+field-category-code = Code
+field-category-code-hint = 1 to 64 characters: lower-case letters without accents, digits, - and _. An existing code replaces that category.
+field-category-name = Name
+field-category-description = Description
+field-category-department = Town hall department
+field-category-department-hint = New reports of this category go to it. Empty: none.
+field-category-keywords = Keywords
+field-category-keywords-hint = Separated by commas, for searching.
+field-category-active = In use (untick to retire the category: its reports keep it)
+questions-title = Extra questions
+questions-intro = Each block is a question asked to residents who choose this category. To remove a question, empty its code and text. Two empty blocks let you add some; save to get more.
+question-legend = Question { $value }
+field-question-code = Code of the question
+field-question-text = Question asked
+field-question-type = Kind of answer
+field-question-required = Answer required
+field-question-values = Possible choices (for a list)
+field-question-values-hint = One choice per line, as "code = label", for example "large = Larger than a plate". The code (lower case without accents, digits, - and _) may be left out: it is then made from the label.
+datatype-string = Short text
+datatype-text = Long text
+datatype-number = Number
+datatype-datetime = Date
+datatype-single = One choice from a list
+datatype-multi = Several choices from a list
+category-save = Save the category
+category-saved = The category is saved.
+invalid-category-code = The code must be 1 to 64 characters: lower-case letters without accents, digits, - and _.
+invalid-category-name = The name is required (80 characters at most).
+invalid-question-code = Question { $value }: the code must be 1 to 64 characters (lower case without accents, digits, - and _).
+invalid-question-code-taken = Question { $value }: another question already has this code.
+invalid-question-text = Question { $value }: write the question (300 characters at most).
+invalid-question-type = Question { $value }: choose a kind of answer from the list.
+invalid-question-values = Question { $value }: one choice per line, "code = label"; the code in lower case without accents, digits, - and _, no code twice; the label of 100 characters at most.
+invalid-question-no-values = Question { $value }: a list needs at least one choice.
+invalid-question-values-not-list = Question { $value }: choices are only for lists; empty them or choose a "list" kind.
+invalid-category-keywords = 20 keywords at most, of 40 characters at most each, separated by commas.
+invalid-category-description = The description is too long (500 characters at most).
+invalid-category-department = The department's name is too long (80 characters at most).
+invalid-attribute = Check the answer to "{ $value }".

@@ -228,3 +228,207 @@ link-invalid = Ce lien n'est plus valable : il a déjà servi ou il a expiré.
 account-not-found = Aucun compte n'utilise cette adresse e-mail.
 invalid-step_message = Un refus doit dire pourquoi, en public (2 000 caractères au plus).
 invalid-reopen_message = Le message est trop long (2 000 caractères au plus).
+
+# Signalements : liste, carte, filtres
+nav-queue = Signalements à traiter
+status-merged = Fusionné avec un autre
+timeline-assigned = La mairie a confié le signalement à un service
+timeline-merged = Fusionné avec un signalement du même problème
+photo-alt = Photo { $value } jointe au signalement
+supports-count = { $count ->
+    [0] Personne ne soutient encore ce signalement
+    [one] { $count } personne soutient ce signalement
+   *[other] { $count } personnes soutiennent ce signalement
+}
+filters-title = Filtrer les signalements
+field-filter-status = État
+filter-status-all = Tous les états
+filter-status-open = En attente ou en cours
+filter-category-all = Toutes les catégories
+field-filter-department = Service de la mairie
+field-filter-text = Mots à chercher (titre, description, adresse)
+field-filter-from = Signalés à partir du
+field-filter-to = Signalés jusqu'au
+field-sort = Ordre
+sort-newest = Les plus récents d'abord
+sort-most-supported = Les plus soutenus d'abord
+filter-button = Filtrer
+filter-reset = Effacer les filtres
+filter-area-on = Seuls les signalements de la zone choisie sur la carte sont affichés.
+filter-area-off = Voir ceux de toute la commune
+invalid-filter-status = Choisissez un état dans la liste.
+invalid-filter-date = Indiquez une date au format jour, mois, année (par exemple 21/11/2026).
+invalid-filter-area = La zone choisie sur la carte n'est pas valable : elle n'est pas prise en compte.
+invalid-filter-sort = Choisissez un ordre dans la liste.
+list-title = Liste des signalements
+pager-label = Pages de la liste
+first-page = Première page
+map-title = Carte des signalements
+map-list-hint = Chaque repère est un signalement de cette page de la liste. Déplacez la carte puis choisissez « Chercher dans cette zone ».
+map-search-area = Chercher dans cette zone
+map-zoom-in = Zoomer
+map-zoom-out = Dézoomer
+map-pick-hint = Vous pouvez aussi cliquer sur la carte à l'endroit du problème : la latitude et la longitude se remplissent.
+map-pick-label = Carte pour choisir le lieu du problème
+map-chosen-place = Lieu choisi
+map-report-label = Carte du lieu du signalement
+
+# Signalements : formulaire
+report-form-anonymous = Sans compte, indiquez votre adresse e-mail : nous vous envoyons un lien pour confirmer le signalement. Vous avez un compte ?
+field-category-choose = Choisissez une catégorie
+field-choose = Choisissez
+required-mark = (obligatoire)
+questions-legend = Questions pour la catégorie « { $value } »
+questions-hint = Répondez seulement aux questions de la catégorie choisie.
+field-photos = Photos (facultatif)
+field-photos-hint = Jusqu'à 5 photos, en JPEG, PNG ou WebP, 5 Mo chacune au plus. Les informations cachées dans les photos (lieu, appareil) sont effacées.
+photos-dropped = Les photos choisies n'ont pas été gardées : choisissez-les de nouveau avant d'envoyer.
+field-reporter-email = Votre adresse e-mail
+field-reporter-email-hint = Pour confirmer le signalement. Elle n'est jamais affichée en public ; seule la mairie la voit.
+submit-report-anyway = Envoyer quand même mon signalement
+duplicates-title = Est-ce l'un de ces signalements ?
+duplicates-intro = Des signalements de la même catégorie sont déjà ouverts à moins de 50 mètres. Si c'est le même problème, soutenez-le plutôt : la mairie voit combien de personnes sont concernées.
+duplicates-otherwise = Ce n'est aucun d'eux ? Vérifiez le formulaire ci-dessous et envoyez votre signalement.
+support-instead = Soutenir ce signalement
+support-signin = Connectez-vous pour soutenir ce signalement
+distance-metres = à { $value } m
+check-email-title = Vérifiez vos e-mails
+check-email-text = Votre signalement est enregistré. Nous vous avons envoyé un lien par e-mail : suivez-le pour confirmer votre adresse. Le signalement sera public ensuite.
+report-verified-title = Signalement confirmé
+report-verified-text = Merci, votre adresse est confirmée : votre signalement est maintenant public.
+see-your-report = Voir votre signalement
+invalid-photos = Les photos doivent être des images JPEG, PNG ou WebP.
+invalid-photos-count = Vous pouvez joindre 5 photos au plus.
+invalid-photos-size = Chaque photo doit faire 5 Mo au plus.
+invalid-attribute-required = Répondez à la question « { $value } ».
+invalid-attribute-number = La réponse à « { $value } » doit être un nombre.
+invalid-email-needed = Indiquez votre adresse e-mail, ou connectez-vous.
+invalid-reporter_email = Indiquez une adresse e-mail de la forme nom@exemple.fr.
+error-too-large = Ce que vous avez envoyé est trop volumineux (photos trop lourdes ?).
+error-bad-form = Le formulaire envoyé est illisible. Rechargez la page et recommencez.
+
+# Signalements : page d'un signalement
+report-department = Service : { $value }
+report-not-verified = Ce signalement attend que la personne confirme son adresse e-mail : il n'est pas encore public.
+report-merged-into = Ce signalement décrit le même problème qu'un autre : il a été fusionné avec lui.
+report-merged-into-link = Voir le signalement suivi
+report-photos = Photos
+supports-title = Soutiens
+support-button = Moi aussi, je suis concerné
+you-support = Vous soutenez ce signalement.
+you-reported = Vous avez fait ce signalement.
+staff-title = Pour la mairie
+staff-intro = Cette partie n'est visible que par les agents et administrateurs de la commune.
+reporter-email = Adresse e-mail de la personne (jamais publique) : { $value }
+assign-title = Service et agent
+assigned-nobody = Confié à aucun service pour l'instant.
+assigned-to = suivi par { $value }
+field-assign-department = Service
+field-assign-agent = Agent (facultatif)
+field-assign-agent-hint = L'identifiant du compte de l'agent, ou son adresse e-mail (administrateurs seulement). Vide : tout le service.
+assign-button = Attribuer
+assign-to-me = Me l'attribuer
+assign-lookup-admin-only = Seuls les administrateurs peuvent chercher un compte par son adresse e-mail : indiquez l'identifiant du compte.
+invalid-agent = Cet agent n'est pas reconnu : indiquez l'identifiant de son compte.
+invalid-assign-department = Le nom du service est trop long.
+notes-title = Notes internes
+notes-none = Aucune note interne.
+notes-unavailable = Les notes internes ne peuvent pas être lues pour l'instant.
+field-note = Nouvelle note (visible seulement par la mairie)
+note-button = Ajouter la note
+invalid-note = Écrivez la note (2 000 caractères au plus).
+merge-title = Fusionner un doublon
+merge-intro = Si ce signalement décrit le même problème qu'un autre, fusionnez-le avec celui que vous gardez : il sera fermé et ses soutiens passeront sur l'autre.
+field-merge-into = Signalement gardé
+field-merge-into-hint = Son identifiant, ou l'adresse de sa page.
+field-merge-message = Message public (facultatif)
+merge-button = Fusionner avec ce signalement
+invalid-into = Indiquez un autre signalement de la commune : son identifiant ou l'adresse de sa page.
+invalid-merge_message = Le message est trop long (2 000 caractères au plus).
+you = vous
+account-ref = le compte { $value }
+
+# Signalements à traiter (agents)
+queue-title = Signalements à traiter : { $value }
+queue-intro = Cochez des signalements pour les prendre en compte ensemble, avec un même message public.
+filter-mine = Seulement ceux qui me sont attribués
+queue-list-title = Signalements
+queue-empty = Aucun signalement ne correspond.
+queue-caption = Signalements correspondant aux filtres
+queue-select = Choisir
+queue-select-one = Choisir « { $value } »
+queue-submitted = Reçu le
+queue-assignment = Service et agent
+queue-not-verified = adresse non confirmée
+field-bulk-message = Message public pour les signalements cochés
+field-bulk-message-hint = Il s'affiche dans l'historique public de chacun.
+bulk-acknowledge-button = Prendre en compte les signalements cochés
+bulk-none-selected = Cochez au moins un signalement.
+bulk-too-many = Cochez 100 signalements au plus à la fois.
+bulk-result-title = Prise en compte des signalements cochés
+bulk-done-count = { $count ->
+    [0] Aucun signalement n'a été pris en compte.
+    [one] { $count } signalement pris en compte :
+   *[other] { $count } signalements pris en compte :
+}
+bulk-failed-count = { $count ->
+    [one] { $count } signalement n'a pas pu être pris en compte :
+   *[other] { $count } signalements n'ont pas pu être pris en compte :
+}
+bulk-failed-state = il a déjà été pris en compte, ou il est clos.
+back-to-queue = Retour aux signalements à traiter
+
+# Catégories (administrateurs)
+admin-reports-title = Signalements
+admin-categories-link = Catégories de signalements
+categories-title = Catégories de signalements : { $value }
+categories-intro = Les habitants choisissent une catégorie en signalant un problème. Chaque catégorie peut être confiée à un service et poser des questions en plus.
+categories-list-title = Les catégories
+categories-none = Aucune catégorie.
+categories-questions = Questions
+categories-actions = Actions
+category-active = en service
+category-retired = retirée
+category-edit = Modifier
+category-form-new = Nouvelle catégorie
+category-form-edit = Modifier la catégorie
+category-form-new-link = Créer plutôt une nouvelle catégorie
+field-category-code = Code
+field-category-code-hint = De 1 à 64 caractères : lettres minuscules sans accent, chiffres, - et _. Un code existant remplace cette catégorie.
+field-category-name = Nom
+field-category-description = Description
+field-category-department = Service de la mairie
+field-category-department-hint = Les nouveaux signalements de cette catégorie lui sont confiés. Vide : aucun.
+field-category-keywords = Mots-clés
+field-category-keywords-hint = Séparés par des virgules, pour la recherche.
+field-category-active = En service (décochez pour retirer la catégorie : ses signalements la gardent)
+questions-title = Questions en plus
+questions-intro = Chaque bloc est une question posée aux habitants qui choisissent cette catégorie. Pour retirer une question, videz son code et son texte. Deux blocs vides permettent d'en ajouter ; enregistrez pour en avoir d'autres.
+question-legend = Question { $value }
+field-question-code = Code de la question
+field-question-text = Question posée
+field-question-type = Type de réponse
+field-question-required = Réponse obligatoire
+field-question-values = Choix possibles (pour une liste)
+field-question-values-hint = Un choix par ligne, sous la forme « code = libellé », par exemple « grand = Plus grand qu'une assiette ». Le code (minuscules sans accent, chiffres, - et _) peut être omis : il est alors tiré du libellé.
+datatype-string = Texte court
+datatype-text = Texte long
+datatype-number = Nombre
+datatype-datetime = Date
+datatype-single = Un choix dans une liste
+datatype-multi = Plusieurs choix dans une liste
+category-save = Enregistrer la catégorie
+category-saved = La catégorie est enregistrée.
+invalid-category-code = Le code doit faire de 1 à 64 caractères : lettres minuscules sans accent, chiffres, - et _.
+invalid-category-name = Le nom est obligatoire (80 caractères au plus).
+invalid-question-code = Question { $value } : le code doit faire de 1 à 64 caractères (minuscules sans accent, chiffres, - et _).
+invalid-question-code-taken = Question { $value } : une autre question a déjà ce code.
+invalid-question-text = Question { $value } : écrivez la question (300 caractères au plus).
+invalid-question-type = Question { $value } : choisissez un type de réponse dans la liste.
+invalid-question-values = Question { $value } : un choix par ligne, « code = libellé » ; le code en minuscules sans accent, chiffres, - et _, sans code en double ; le libellé de 100 caractères au plus.
+invalid-question-no-values = Question { $value } : une liste a besoin d'au moins un choix.
+invalid-question-values-not-list = Question { $value } : les choix ne servent que pour une liste ; videz-les ou choisissez un type « liste ».
+invalid-category-keywords = 20 mots-clés au plus, de 40 caractères au plus chacun, séparés par des virgules.
+invalid-category-description = La description est trop longue (500 caractères au plus).
+invalid-category-department = Le nom du service est trop long (80 caractères au plus).
+invalid-attribute = Vérifiez la réponse à « { $value } ».

@@ -6,6 +6,9 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tonic::Code;
@@ -32,6 +35,80 @@ impl FormData {
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
+
+    /// Every (name, value) pair, in the order posted.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    pub fn push(&mut self, name: String, value: String) {
+        self.0.push((name, value));
+    }
+}
+
+/// A file of a `multipart/form-data` post.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name the browser gave (never used as a path).
+    pub filename: String,
+    pub data: Bytes,
+}
+
+/// What reading a multipart body can end with, besides the form.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MultipartRefusal {
+    /// A file came before a valid `csrf` field: refused without reading the rest.
+    Csrf,
+    /// The body is larger than the route allows.
+    TooLarge,
+    /// Not a well-formed multipart body.
+    Malformed,
+}
+
+/// Reads a `multipart/form-data` body: text fields into a [`FormData`],
+/// files (non-empty ones) into [`Upload`]s with their field's name. Our forms put the hidden `csrf`
+/// field first, so a forged post is refused at its first file, before its
+/// megabytes are read.
+pub async fn read_multipart(
+    mut multipart: Multipart,
+    csrf_ok: impl Fn(&str) -> bool,
+) -> Result<(FormData, Vec<(String, Upload)>), MultipartRefusal> {
+    let refusal = |error: MultipartError| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            MultipartRefusal::TooLarge
+        } else {
+            MultipartRefusal::Malformed
+        }
+    };
+    let mut form = FormData::default();
+    let mut files = Vec::new();
+    let mut verified = false;
+    while let Some(field) = multipart.next_field().await.map_err(refusal)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(filename) => {
+                if !verified {
+                    return Err(MultipartRefusal::Csrf);
+                }
+                let data = field.bytes().await.map_err(refusal)?;
+                // An empty file input still sends a part, with no name and no bytes.
+                if !data.is_empty() || !filename.is_empty() {
+                    files.push((name, Upload { filename, data }));
+                }
+            }
+            None => {
+                let value = field.text().await.map_err(refusal)?;
+                if name == "csrf" && !verified {
+                    verified = csrf_ok(&value);
+                }
+                form.push(name, value);
+            }
+        }
+    }
+    if !verified {
+        return Err(MultipartRefusal::Csrf);
+    }
+    Ok((form, files))
 }
 
 /// Field errors of a form, shown beside each field and in a summary.
@@ -57,6 +134,16 @@ impl FormErrors {
     pub fn add(&mut self, field: &str, message: String) {
         self.summary.push(message.clone());
         self.fields.insert(field.to_owned(), message);
+    }
+
+    /// Says `message` for `field` instead of what was said (a service's
+    /// message that this form words better).
+    pub fn replace(&mut self, field: &str, message: String) {
+        if let Some(old) = self.fields.insert(field.to_owned(), message.clone()) {
+            for said in self.summary.iter_mut().filter(|s| **s == old) {
+                *said = message.clone();
+            }
+        }
     }
 
     /// The service's answer as form errors, with its fields renamed to the

@@ -160,6 +160,21 @@ impl Tr {
     }
 }
 
+/// Midnight in French legal time at the start of `date` (`YYYY-MM-DD`, as a
+/// date input sends it), shifted by `days`, in Unix microseconds. `None` for
+/// anything that is not such a date.
+pub fn paris_midnight_us(date: &str, days: i64) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    let date = time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()?;
+    let date = date.checked_add(time::Duration::days(days))?;
+    let offset = paris_offset(date.midnight().assume_utc());
+    let at = date.midnight().assume_offset(offset);
+    i64::try_from(at.unix_timestamp_nanos() / 1000).ok()
+}
+
 /// The offset of French legal time at `utc`: UTC+2 from the last Sunday of
 /// March to the last Sunday of October (01:00 UTC, the EU rule), else UTC+1.
 /// Overseas communes keep their own time; pages show metropolitan time until
@@ -215,6 +230,21 @@ mod tests {
         assert_eq!(Tr::new(Lang::En).number(-1234567.0, 0), "-1,234,567");
         assert_eq!(Tr::new(Lang::Fr).count("reports-count", 1), "1 signalement");
         assert_eq!(Tr::new(Lang::En).count("reports-count", 3), "3 reports");
+    }
+
+    #[test]
+    fn dates_of_date_inputs_start_at_paris_midnight() {
+        // 2026-11-21 00:00 in Paris is 2026-11-20 23:00 UTC.
+        assert_eq!(paris_midnight_us("2026-11-21", 0), Some(1_795_215_600_000_000));
+        // 2026-07-14 00:00 in Paris (summer time) is 2026-07-13 22:00 UTC.
+        assert_eq!(paris_midnight_us("2026-07-14", 0), Some(1_783_980_000_000_000));
+        assert_eq!(
+            paris_midnight_us("2026-11-21", 1).zip(paris_midnight_us("2026-11-21", 0)).map(|(b, a)| b - a),
+            Some(86_400_000_000)
+        );
+        for bad in ["", "21/11/2026", "2026-13-01", "2026-02-30", "demain"] {
+            assert_eq!(paris_midnight_us(bad, 0), None, "{bad}");
+        }
     }
 
     #[test]

@@ -17,43 +17,64 @@ pub mod session;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use miroir_proto::identity::v1 as id;
 use miroir_proto::reports::v1 as rp;
 
-use self::forms::{FormData, FormErrors};
+use self::forms::{FormData, FormErrors, MultipartRefusal, Upload, read_multipart};
 use self::i18n::Tr;
 use self::session::Visitor;
 use crate::AppState;
 use crate::rest::extract::ClientAddress;
 
 pub fn routes() -> Router<AppState> {
-    use pages::{account, admin, communes, reports};
+    use axum::routing::post;
+    use pages::{account, admin, categories, communes, queue, reports};
+    let reports_path = "/c/{insee}/citoyen/signalements";
     Router::new()
         .route("/", get(communes::landing))
         .route("/c/{insee}/", get(communes::home))
         .route("/c/{insee}/officiel/", get(communes::official))
         .route("/c/{insee}/citoyen/", get(communes::citizen))
         .route("/c/{insee}/transparence/", get(communes::transparency))
-        .route("/c/{insee}/citoyen/signalements/", get(reports::list))
-        .route("/c/{insee}/citoyen/signalements/nouveau", get(reports::new_form).post(reports::submit))
-        .route("/c/{insee}/citoyen/signalements/{report_id}", get(reports::show).post(reports::acknowledge))
+        .route(&format!("{reports_path}/"), get(reports::list))
+        .route(
+            &format!("{reports_path}/nouveau"),
+            get(reports::new_form)
+                .post(reports::submit)
+                // Up to 5 photos of 5 MiB each, and the text fields: on this route only.
+                .layer(DefaultBodyLimit::max(REPORT_FORM_LIMIT_BYTES)),
+        )
+        .route(&format!("{reports_path}/verifier"), get(reports::verify))
+        .route(&format!("{reports_path}/{{report_id}}"), get(reports::show).post(reports::acknowledge))
+        .route(&format!("{reports_path}/{{report_id}}/photos/{{photo_id}}"), get(reports::photo))
+        .route(&format!("{reports_path}/{{report_id}}/soutenir"), post(reports::support))
+        .route(&format!("{reports_path}/{{report_id}}/attribuer"), post(reports::assign))
+        .route(&format!("{reports_path}/{{report_id}}/notes"), post(reports::add_note))
+        .route(&format!("{reports_path}/{{report_id}}/fusionner"), post(reports::merge))
         .route("/c/{insee}/administration/", get(admin::show))
-        .route("/c/{insee}/administration/roles", axum::routing::post(admin::grant))
-        .route("/c/{insee}/administration/clients", axum::routing::post(admin::create_client))
-        .route("/c/{insee}/administration/clients/{client_id}/revoke", axum::routing::post(admin::revoke_client))
+        .route("/c/{insee}/administration/roles", post(admin::grant))
+        .route("/c/{insee}/administration/clients", post(admin::create_client))
+        .route("/c/{insee}/administration/clients/{client_id}/revoke", post(admin::revoke_client))
+        .route("/c/{insee}/administration/signalements/", get(queue::show))
+        .route("/c/{insee}/administration/signalements/prendre-en-compte", post(queue::acknowledge_selected))
+        .route("/c/{insee}/administration/categories/", get(categories::show).post(categories::define))
         .route("/compte/inscription", get(account::signup_form).post(account::signup))
         .route("/compte/connexion", get(account::signin_form).post(account::signin))
-        .route("/compte/deconnexion", axum::routing::post(account::signout))
+        .route("/compte/deconnexion", post(account::signout))
         .route("/compte/", get(account::show).post(account::update_profile))
         .route("/compte/export", get(account::export))
-        .route("/compte/supprimer", axum::routing::post(account::delete))
+        .route("/compte/supprimer", post(account::delete))
         .route("/compte/verifier", get(account::verify))
         .route("/compte/mot-de-passe", get(account::reset_form).post(account::reset))
         .route("/static/{name}", get(assets::serve))
 }
+
+/// The report form's body limit: 5 photos of 5 MiB, their multipart framing and the text fields.
+pub const REPORT_FORM_LIMIT_BYTES: usize = 26 * 1024 * 1024;
 
 /// One labelled form field, as `templates/field.html` renders it.
 #[derive(Debug, Clone)]
@@ -142,6 +163,7 @@ pub struct ReportView {
     pub title: String,
     pub description: String,
     pub category: String,
+    pub category_code: String,
     pub status: String,
     pub status_class: &'static str,
     pub submitted_at: String,
@@ -152,10 +174,34 @@ pub struct ReportView {
     pub acknowledgement_message: String,
     pub address: String,
     pub coordinates: String,
+    pub latitude: f64,
+    pub longitude: f64,
     pub submitted_at_us: i64,
     pub acknowledged_at_us: i64,
     /// The public steps after submission (only on a report's own page).
     pub timeline: Vec<TimelineStep>,
+    pub supports: u32,
+    pub supported_by_caller: bool,
+    pub reported_by_caller: bool,
+    /// The id of the report this duplicate was merged into ("" if none).
+    pub merged_into: String,
+    /// False while an anonymous report waits for its e-mail (only staff see it then).
+    pub verified: bool,
+    /// The anonymous reporter's e-mail: the service fills it for staff only,
+    /// and pages show it to staff only.
+    pub reporter_email: String,
+    pub department: String,
+    pub assigned_agent: String,
+    pub photos: Vec<PhotoView>,
+    /// (question, answer) of the category's extra questions.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// One photo of a report, served by the site's photo route.
+#[derive(Debug, Clone)]
+pub struct PhotoView {
+    pub href: String,
+    pub alt: String,
 }
 
 /// One public step of a report: what happened, when, and the message.
@@ -168,64 +214,126 @@ pub struct TimelineStep {
     pub official: bool,
 }
 
-/// The report categories the form offers (the commune's own list comes with the reports issue).
-pub const CATEGORIES: &[&str] = &["voirie", "eclairage", "proprete", "securite", "espaces-verts", "autre"];
+/// The last segment of a resource name ("communes/75056/reports/abc" → "abc"); a bare id stays as it is.
+pub fn last_segment(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
 
-pub fn category_label(tr: &Tr, category: &str) -> String {
-    tr.try_t(&format!("category-{category}")).unwrap_or_else(|| category.to_owned())
+/// The status as a form value and its catalogue key ("in_progress", "status-in-progress").
+pub fn status_keys(status: rp::ReportStatus) -> (&'static str, &'static str, &'static str) {
+    match status {
+        rp::ReportStatus::Acknowledged => ("acknowledged", "status-acknowledged", "acknowledged"),
+        rp::ReportStatus::InProgress => ("in_progress", "status-in-progress", "in-progress"),
+        rp::ReportStatus::Resolved => ("resolved", "status-resolved", "resolved"),
+        rp::ReportStatus::Rejected => ("rejected", "status-rejected", "rejected"),
+        rp::ReportStatus::Merged => ("merged", "status-merged", "merged"),
+        _ => ("new", "status-new", "new"),
+    }
+}
+
+/// A category's name in the commune's own list, else the catalogue's, else its code.
+pub fn category_label(tr: &Tr, categories: &[rp::Category], category: &str) -> String {
+    categories
+        .iter()
+        .find(|c| c.code == category)
+        .map(|c| c.name.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| tr.try_t(&format!("category-{category}")))
+        .unwrap_or_else(|| category.to_owned())
 }
 
 impl ReportView {
     pub fn new(tr: &Tr, r: rp::Report) -> Self {
-        let (status_key, status_class) = match r.status() {
-            rp::ReportStatus::Acknowledged => ("status-acknowledged", "acknowledged"),
-            rp::ReportStatus::InProgress => ("status-in-progress", "in-progress"),
-            rp::ReportStatus::Resolved => ("status-resolved", "resolved"),
-            rp::ReportStatus::Rejected => ("status-rejected", "rejected"),
-            _ => ("status-new", "new"),
-        };
+        Self::with_categories(tr, r, &[])
+    }
+
+    /// The report with its category and extra questions named as the commune names them.
+    pub fn with_categories(tr: &Tr, r: rp::Report, categories: &[rp::Category]) -> Self {
+        let (_, status_key, status_class) = status_keys(r.status());
         // The commune has answered once it took any step.
-        let acknowledged = status_class != "new";
-        let location = r.location.unwrap_or_default();
+        let acknowledged = r.acknowledged_at_us > 0 || !matches!(status_class, "new" | "merged");
+        let location = r.location.clone().unwrap_or_default();
+        let insee = r.commune.clone();
+        let category = categories.iter().find(|c| c.code == r.category);
+        let attributes = r
+            .attributes
+            .iter()
+            .map(|answer| {
+                let question = category.and_then(|c| c.attributes.iter().find(|a| a.code == answer.code));
+                let label = question.map_or_else(|| answer.code.clone(), |q| q.description.clone());
+                let values: Vec<String> = answer
+                    .values
+                    .iter()
+                    .map(|v| {
+                        question
+                            .and_then(|q| q.values.iter().find(|x| &x.key == v))
+                            .map_or_else(|| v.clone(), |x| x.name.clone())
+                    })
+                    .collect();
+                (label, values.join(", "))
+            })
+            .collect();
+        let photos = r
+            .photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PhotoView {
+                href: format!("/c/{insee}/citoyen/signalements/{}/photos/{}", r.report_id, last_segment(&p.name)),
+                alt: tr.t1("photo-alt", &(i + 1).to_string()),
+            })
+            .collect();
         ReportView {
             status: tr.t(status_key),
             status_class,
-            category: category_label(tr, &r.category),
+            category: category_label(tr, categories, &r.category),
+            category_code: r.category.clone(),
             submitted_at: tr.datetime(r.submitted_at_us),
             submitted_iso: tr.iso(r.submitted_at_us),
             acknowledged,
             acknowledged_at: if acknowledged { tr.datetime(r.acknowledged_at_us) } else { String::new() },
             acknowledged_iso: if acknowledged { tr.iso(r.acknowledged_at_us) } else { String::new() },
             coordinates: format!("{}, {}", tr.number(location.latitude, 5), tr.number(location.longitude, 5)),
+            latitude: location.latitude,
+            longitude: location.longitude,
             address: location.address,
-            report_id: r.report_id,
             title: r.title,
             description: r.description,
             acknowledgement_message: r.acknowledgement_message,
             submitted_at_us: r.submitted_at_us,
             acknowledged_at_us: r.acknowledged_at_us,
-            timeline: r
-                .updates
-                .iter()
-                .map(|u| {
-                    let official = u.by != "reporter";
-                    let key = match (official, u.status()) {
-                        (false, _) => "timeline-reopened",
-                        (true, rp::ReportStatus::InProgress) => "timeline-in-progress",
-                        (true, rp::ReportStatus::Resolved) => "timeline-resolved",
-                        (true, rp::ReportStatus::Rejected) => "timeline-rejected",
-                        (true, _) => "timeline-acknowledged",
-                    };
-                    TimelineStep {
-                        label: tr.t(key),
-                        at: tr.datetime(u.at_us),
-                        iso: tr.iso(u.at_us),
-                        message: u.message.clone(),
-                        official,
-                    }
-                })
-                .collect(),
+            timeline: r.updates.iter().map(|u| timeline_step(tr, u)).collect(),
+            supports: r.supports,
+            supported_by_caller: r.supported_by_caller,
+            reported_by_caller: r.reported_by_caller,
+            merged_into: last_segment(&r.merged_into).to_owned(),
+            verified: r.verified,
+            reporter_email: r.reporter_email,
+            department: r.department,
+            assigned_agent: r.assigned_agent,
+            photos,
+            attributes,
+            report_id: r.report_id,
         }
+    }
+}
+
+fn timeline_step(tr: &Tr, u: &rp::PublicUpdate) -> TimelineStep {
+    let official = u.by != "reporter";
+    let key = match (u.kind.as_str(), official, u.status()) {
+        ("assigned", ..) => "timeline-assigned",
+        ("merged", ..) => "timeline-merged",
+        ("reopened", ..) | (_, false, _) => "timeline-reopened",
+        ("in_progress", ..) | (_, true, rp::ReportStatus::InProgress) => "timeline-in-progress",
+        ("resolved", ..) | (_, true, rp::ReportStatus::Resolved) => "timeline-resolved",
+        ("rejected", ..) | (_, true, rp::ReportStatus::Rejected) => "timeline-rejected",
+        _ => "timeline-acknowledged",
+    };
+    TimelineStep {
+        label: tr.t(key),
+        at: tr.datetime(u.at_us),
+        iso: tr.iso(u.at_us),
+        message: u.message.clone(),
+        official,
     }
 }
 
@@ -260,6 +368,61 @@ pub fn posted(
         Ok(()) => Ok((visitor, form)),
         Err((status, key)) => Err(page::message(visitor, status, "error-title", key)),
     }
+}
+
+/// A post that may carry files (`multipart/form-data`, the report form) or
+/// not (urlencoded): its form and files, or the refusal page. The CSRF token
+/// and the rate limit are checked as for [`posted`].
+#[allow(clippy::result_large_err)]
+pub async fn posted_with_files(
+    state: &AppState,
+    visitor: Visitor,
+    address: &ClientAddress,
+    request: Request,
+) -> Result<(Visitor, FormData, Vec<(String, Upload)>), Response> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    let refuse =
+        |visitor: Visitor, status: StatusCode, key: &str| Err(page::message(visitor, status, "error-title", key));
+    if !multipart {
+        return match Bytes::from_request(request, state).await {
+            Ok(body) => posted(state, visitor, &body, address).map(|(visitor, form)| (visitor, form, Vec::new())),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                refuse(visitor, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+            }
+            Err(_) => refuse(visitor, StatusCode::BAD_REQUEST, "error-bad-form"),
+        };
+    }
+    let Ok(parts) = Multipart::from_request(request, state).await else {
+        return refuse(visitor, StatusCode::BAD_REQUEST, "error-bad-form");
+    };
+    match read_multipart(parts, |token| visitor.csrf_ok(Some(token))).await {
+        Ok((form, files)) => {
+            if !state.limiter.allow(address.0.parse().ok()) {
+                return refuse(visitor, StatusCode::TOO_MANY_REQUESTS, "error-too-many");
+            }
+            Ok((visitor, form, files))
+        }
+        Err(MultipartRefusal::Csrf) => refuse(visitor, StatusCode::FORBIDDEN, "error-csrf"),
+        Err(MultipartRefusal::TooLarge) => refuse(visitor, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+        Err(MultipartRefusal::Malformed) => refuse(visitor, StatusCode::BAD_REQUEST, "error-bad-form"),
+    }
+}
+
+/// A request id for a form post: the same post sent twice (a double click, a
+/// reload) gives the same id, so the service files it once.
+pub fn form_request_id(csrf: &str, parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(csrf.as_bytes());
+    for part in parts {
+        hash.update([0]);
+        hash.update(part.as_bytes());
+    }
+    format!("site-{}", hex::encode(&hash.finalize()[..16]))
 }
 
 /// A path inside this site to go back to after signing in (never another site).
