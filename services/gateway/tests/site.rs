@@ -5,6 +5,7 @@
 //! Chromium, with axe-core and the keyboard.)
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use miroir_auth::Verifier;
 use miroir_gateway::{GatewayConfig, build};
@@ -15,7 +16,7 @@ use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::identity::v1::identity_server::IdentityServer;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
-use miroir_reports::api::ReportsApi;
+use miroir_reports::api::{Links, ReportsApi};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use tokio::net::TcpListener;
@@ -69,8 +70,10 @@ async fn site() -> Site {
     let reports_db = TestDatabase::sqlite().await;
     miroir_reports::migrate_database(&reports_db.db).await.expect("migrate reports");
     let store = miroir_reports::open(reports_db.db.clone()).await.expect("reports");
+    // Verification links of anonymous reports go to the log, as in the embedded mode (see `captured_log`).
+    let links = Links { public_url: String::new(), log_links: true };
     let reports_routes = tonic::service::Routes::new(ReportsServer::with_interceptor(
-        ReportsApi::new(store),
+        ReportsApi::new(store).with_links(links),
         miroir_auth::grpc::authenticate(verifier),
     ));
     let reports_url = serve_grpc(reports_routes, &token).await;
@@ -238,16 +241,12 @@ async fn forms_need_their_csrf_token_and_sessions_live_in_safe_cookies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_report_sent_through_the_form_is_shown_escaped() {
     let site = site().await;
-    let form = site.http.get(format!("{}/c/75056/citoyen/signalements/nouveau", site.base)).send().await.expect("form");
-    let jar = set_cookies(&form);
-    let csrf = hidden_csrf(&form.text().await.expect("html"));
-    let post = |fields: Vec<(&'static str, String)>| {
-        site.http
-            .post(format!("{}/c/75056/citoyen/signalements/nouveau", site.base))
-            .header("cookie", cookie_header(&jar))
-            .form(&fields)
-            .send()
-    };
+    let anne = site.resident("anne@example.fr").await;
+    let form = anne.get(&site, "/c/75056/citoyen/signalements/nouveau").await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let html = form.text().await.expect("html");
+    assert!(!html.contains("name=\"email\""), "a signed-in resident is not asked for an e-mail");
+    let csrf = hidden_csrf(&html);
     let base = |title: &str, latitude: &str| {
         vec![
             ("csrf", csrf.clone()),
@@ -259,17 +258,18 @@ async fn a_report_sent_through_the_form_is_shown_escaped() {
             ("address", String::new()),
         ]
     };
-    let invalid = post(base("x", "48.8566")).await.expect("invalid");
+    let path = "/c/75056/citoyen/signalements/nouveau";
+    let invalid = anne.post(&site, path, &base("x", "48.8566")).await;
     assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
     let html = invalid.text().await.expect("html");
     assert!(
         html.contains("id=\"form-errors\"") && html.contains("id=\"title-error\""),
         "the error is said beside its field"
     );
-    let not_a_number = post(base("Titre correct", "quarante-huit")).await.expect("nan");
+    let not_a_number = anne.post(&site, path, &base("Titre correct", "quarante-huit")).await;
     assert!(not_a_number.text().await.expect("html").contains("id=\"latitude-error\""));
 
-    let sent = post(base("<script>alert(1)</script>", "48,8566")).await.expect("sent");
+    let sent = anne.post(&site, path, &base("<script>alert(1)</script>", "48,8566")).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let location = sent.headers()["location"].to_str().expect("location").to_owned();
     assert!(location.starts_with("/c/75056/citoyen/signalements/"));
@@ -279,7 +279,13 @@ async fn a_report_sent_through_the_form_is_shown_escaped() {
     assert!(page.contains("script&#62;alert(1)") || page.contains("script&gt;alert(1)"), "the title is escaped");
     assert!(!page.contains("<script>") && !page.contains("<img src=x"), "nothing injected is live");
     let list = site.http.get(format!("{}/c/75056/citoyen/signalements/", site.base)).send().await.expect("list");
-    assert!(list.text().await.expect("html").contains(&location));
+    let list = list.text().await.expect("html");
+    assert!(list.contains(&location));
+    // The map's points are JSON in an attribute: escaped there too, and read back by the browser as typed.
+    assert!(
+        list.contains("data-points=\"[{&#34;title&#34;:&#34;&#60;script&#62;alert(1)&#60;/script&#62;&#34;"),
+        "{list}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -367,4 +373,666 @@ async fn a_commune_administrator_grants_roles_and_creates_clients_on_the_site() 
         .await
         .expect("lyon");
     assert_eq!(lyon.status(), StatusCode::FORBIDDEN);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Reports on the site: categories, the multipart form with photos and answers, duplicates and supports, anonymous
+// reports, the staff's tools on a report's page, the agents' queue with its bulk acknowledgement.
+
+const PASSWORD: &str = "le chat dort au soleil";
+const NEW_REPORT: &str = "/c/75056/citoyen/signalements/nouveau";
+const PHOTO: &[u8] = include_bytes!("fixtures/photo.jpg");
+
+/// Someone on the site: the cookies of their browser (session, CSRF token).
+struct Person {
+    cookies: String,
+    csrf: String,
+    account_id: String,
+}
+
+impl Site {
+    /// A new resident of 75056, signed in through the sign-in form.
+    async fn resident(&self, email: &str) -> Person {
+        let account = self.identity.sign_up(email, PASSWORD, "Habitant", "75056", "").await.expect("account");
+        let mut person = self.sign_in(email).await;
+        person.account_id = account.account_id;
+        person
+    }
+
+    /// A new account with `role` in 75056, signed in.
+    async fn staff(&self, email: &str, role: &str) -> Person {
+        let account = self.identity.sign_up(email, PASSWORD, "Agent", "75056", "").await.expect("account");
+        self.identity
+            .grant_role(&operator_cli(), &account.account_id, "75056", role, "", "test", "")
+            .await
+            .expect("role");
+        let mut person = self.sign_in(email).await;
+        person.account_id = account.account_id;
+        person
+    }
+
+    async fn sign_in(&self, email: &str) -> Person {
+        let form = self.http.get(format!("{}/compte/connexion", self.base)).send().await.expect("sign-in form");
+        let mut jar = set_cookies(&form);
+        let csrf = hidden_csrf(&form.text().await.expect("html"));
+        let signed_in = self
+            .http
+            .post(format!("{}/compte/connexion", self.base))
+            .header("cookie", cookie_header(&jar))
+            .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "sign-in as {email}");
+        jar.extend(set_cookies(&signed_in));
+        Person { cookies: cookie_header(&jar), csrf, account_id: String::new() }
+    }
+
+    /// Someone who is not signed in (with the cookies of a first visit).
+    async fn visitor(&self) -> Person {
+        let form = self.http.get(format!("{}{NEW_REPORT}", self.base)).send().await.expect("form");
+        let jar = set_cookies(&form);
+        let csrf = hidden_csrf(&form.text().await.expect("html"));
+        Person { cookies: cookie_header(&jar), csrf, account_id: String::new() }
+    }
+}
+
+impl Person {
+    async fn get(&self, site: &Site, path: &str) -> reqwest::Response {
+        site.http.get(format!("{}{path}", site.base)).header("cookie", &self.cookies).send().await.expect("GET")
+    }
+
+    async fn html(&self, site: &Site, path: &str) -> String {
+        let response = self.get(site, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.text().await.expect("html")
+    }
+
+    async fn post(&self, site: &Site, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+        site.http
+            .post(format!("{}{path}", site.base))
+            .header("cookie", &self.cookies)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A post with the CSRF token and these fields.
+    async fn submit(&self, site: &Site, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all = vec![("csrf", self.csrf.clone())];
+        all.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        self.post(site, path, &all).await
+    }
+
+    async fn post_multipart(&self, site: &Site, path: &str, body: (String, Vec<u8>)) -> reqwest::Response {
+        site.http
+            .post(format!("{}{path}", site.base))
+            .header("cookie", &self.cookies)
+            .header("content-type", body.0)
+            .body(body.1)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Files a report (confirming past the duplicate suggestions) and returns its id.
+    async fn report(&self, site: &Site, title: &str, latitude: &str, longitude: &str) -> String {
+        let fields = [
+            ("category", "voirie"),
+            ("title", title),
+            ("latitude", latitude),
+            ("longitude", longitude),
+            ("confirmed", "1"),
+        ];
+        let sent = self.submit(site, NEW_REPORT, &fields).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER, "report {title}");
+        let location = sent.headers()["location"].to_str().expect("location");
+        location.rsplit('/').next().expect("id").to_owned()
+    }
+}
+
+/// A `multipart/form-data` body: text fields in order, then files `(field, file name, type, bytes)`.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----miroir-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    for (name, filename, content_type, data) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                 Content-Type: {content_type}\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The first `attr="…"` value after `marker` in `html`.
+fn attribute_after(html: &str, marker: &str, attr: &str) -> String {
+    let from = html.find(marker).unwrap_or_else(|| panic!("{marker} in the page"));
+    let start = html[from..].find(&format!("{attr}=\"")).expect("attribute") + from + attr.len() + 2;
+    html[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+/// The `href` of the link whose tag or text comes just before `marker`.
+fn href_before(html: &str, marker: &str) -> String {
+    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} in the page"));
+    html[..at]
+        .rsplit("href=\"")
+        .next()
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .replace("&#38;", "&")
+}
+
+/// What the services log, for the links the embedded mode writes there instead of e-mailing them.
+fn captured_log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        #[derive(Clone)]
+        struct Capture(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Capture {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                if let Ok(mut log) = self.0.lock() {
+                    log.extend_from_slice(bytes);
+                }
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let writer = Capture(log.clone());
+        let _ = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).try_init();
+        log
+    })
+    .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
+    let site = site().await;
+    let anne = site.resident("anne@example.fr").await;
+    let form = anne.html(&site, NEW_REPORT).await;
+    assert!(form.contains("enctype=\"multipart/form-data\""), "the form can carry photos");
+    assert!(form.contains("name=\"photos\" type=\"file\" multiple accept=\"image/jpeg,image/png,image/webp\""));
+    // The standard lighting category asks for the lamp post's number.
+    assert!(form.contains("name=\"attr_numero-candelabre\""), "the category's question is a field");
+    assert!(form.contains("<label for=\"attr-eclairage-numero-candelabre\">"), "with its label");
+
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("category".to_owned(), "eclairage".to_owned()),
+            ("title".to_owned(), "Lampadaire éteint rue Oberkampf".to_owned()),
+            ("latitude".to_owned(), "48.8650".to_owned()),
+            ("longitude".to_owned(), "2.3780".to_owned()),
+            ("attr_numero-candelabre".to_owned(), "C-1234".to_owned()),
+        ]
+    };
+    let as_refs = |owned: &[(String, String)]| -> Vec<(String, String)> { owned.to_vec() };
+    let body = |fields: &[(String, String)], files: &[(&str, &str, &str, &[u8])]| {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        multipart(&refs, files)
+    };
+    let photo = [("photos", "lampadaire.jpg", "image/jpeg", PHOTO)];
+
+    // CSRF: missing, wrong, or after the file (a forged post is refused before its files are read).
+    let mut without = fields(&anne.csrf);
+    without.remove(0);
+    let refused = anne.post_multipart(&site, NEW_REPORT, body(&without, &photo)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let wrong = anne.post_multipart(&site, NEW_REPORT, body(&fields(&"x".repeat(43)), &photo)).await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let (content_type, mut late) = body(&without, &photo);
+    let end = late.len() - "--\r\n".len() - "----miroir-test-boundary-7d1f".len() - 2;
+    late.truncate(end);
+    late.extend(
+        format!(
+            "------miroir-test-boundary-7d1f\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+             ------miroir-test-boundary-7d1f--\r\n",
+            anne.csrf
+        )
+        .bytes(),
+    );
+    let after_file = anne.post_multipart(&site, NEW_REPORT, (content_type, late)).await;
+    assert_eq!(after_file.status(), StatusCode::FORBIDDEN, "the token must come before the files");
+
+    // Photos that are not images, or too many: said beside the photos field.
+    let text = [("photos", "notes.jpg", "image/jpeg", b"not an image at all".as_slice())];
+    let not_image = anne.post_multipart(&site, NEW_REPORT, body(&as_refs(&fields(&anne.csrf)), &text)).await;
+    assert_eq!(not_image.status(), StatusCode::BAD_REQUEST);
+    let html = not_image.text().await.expect("html");
+    assert!(html.contains("id=\"photos-error\"") && html.contains("id=\"photos-dropped\""), "{html}");
+    assert!(html.contains("value=\"C-1234\""), "the answer typed is kept");
+    let six = [photo[0]; 6];
+    let too_many = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &six)).await;
+    assert_eq!(too_many.status(), StatusCode::BAD_REQUEST);
+    assert!(too_many.text().await.expect("html").contains("id=\"photos-error\""));
+
+    // An empty file input (no photo chosen) sends an empty part: not a photo.
+    let empty = [("photos", "", "application/octet-stream", b"".as_slice())];
+    let no_photo = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &empty)).await;
+    assert_eq!(no_photo.status(), StatusCode::SEE_OTHER, "a report without photos");
+
+    // The same place again: "is it one of these?" — and the photos must be chosen again, as the page says.
+    let suggested = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &photo)).await;
+    assert_eq!(suggested.status(), StatusCode::OK);
+    let html = suggested.text().await.expect("html");
+    assert!(html.contains("id=\"duplicates\"") && html.contains("id=\"photos-dropped\""));
+    let mut confirmed = fields(&anne.csrf);
+    confirmed.push(("confirmed".to_owned(), "1".to_owned()));
+    let sent = anne.post_multipart(&site, NEW_REPORT, body(&confirmed, &photo)).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let location = sent.headers()["location"].to_str().expect("location").to_owned();
+    let page = anne.html(&site, &location).await;
+    assert!(page.contains("Numéro du candélabre") && page.contains("C-1234"), "the answer with its question");
+    let src = attribute_after(&page, "class=\"photos\"", "src");
+    assert!(src.starts_with(&format!("{location}/photos/")), "{src}");
+
+    // The photo: its stored type, never sniffed, shown inline, cacheable when public.
+    let photo = site.http.get(format!("{}{src}", site.base)).send().await.expect("photo");
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert_eq!(photo.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(photo.headers()["content-disposition"], "inline");
+    assert!(photo.headers()["cache-control"].to_str().expect("cc").starts_with("public, max-age="));
+    assert!(photo.headers().get("set-cookie").is_none(), "a cacheable photo sets no cookie");
+    assert!(photo.bytes().await.expect("bytes").starts_with(&[0xFF, 0xD8, 0xFF]));
+    let signed_in = anne.get(&site, &src).await;
+    assert!(signed_in.headers()["cache-control"].to_str().expect("cc").starts_with("private"));
+    let missing = site.http.get(format!("{}{location}/photos/{}", site.base, uuid_like())).send().await.expect("404");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let junk = site.http.get(format!("{}{location}/photos/..%2F..%2Fetc", site.base)).send().await.expect("404");
+    assert_eq!(junk.status(), StatusCode::NOT_FOUND);
+}
+
+fn uuid_like() -> &'static str {
+    "01900000-0000-7000-8000-000000000000"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nearby_reports_are_suggested_once_and_can_be_supported_instead() {
+    let site = site().await;
+    let anne = site.resident("anne@example.fr").await;
+    let first = anne.report(&site, "Trou dans la chaussée", "48.8600", "2.3400").await;
+    let bruno = site.resident("bruno@example.fr").await;
+    let fields = [("category", "voirie"), ("title", "Un trou"), ("latitude", "48.86005"), ("longitude", "2.34003")];
+    let suggested = bruno.submit(&site, NEW_REPORT, &fields).await;
+    assert_eq!(suggested.status(), StatusCode::OK, "the form comes back with the suggestions");
+    let html = suggested.text().await.expect("html");
+    assert!(html.contains("id=\"duplicates\"") && html.contains(&format!("/c/75056/citoyen/signalements/{first}\"")));
+    assert!(html.contains("name=\"confirmed\" value=\"1\""), "the next post files the report whatever");
+    assert!(html.contains(&format!("action=\"/c/75056/citoyen/signalements/{first}/soutenir\"")));
+    assert!(html.contains("value=\"Un trou\""), "the values typed are kept");
+
+    // "Support it instead": once; the page then says so instead of offering the button.
+    let path = format!("/c/75056/citoyen/signalements/{first}/soutenir");
+    let supported = bruno.submit(&site, &path, &[]).await;
+    assert_eq!(supported.status(), StatusCode::SEE_OTHER);
+    let page = bruno.html(&site, &format!("/c/75056/citoyen/signalements/{first}")).await;
+    assert!(page.contains("1 personne soutient ce signalement") && !page.contains("id=\"support-form\""), "{page}");
+    let reporter_view = anne.html(&site, &format!("/c/75056/citoyen/signalements/{first}")).await;
+    assert!(!reporter_view.contains("id=\"support-form\""), "the reporter does not support their own report");
+    let forged = bruno.post(&site, &path, &[]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "supporting needs the CSRF token");
+    let nobody = site.visitor().await;
+    let anonymous = nobody.submit(&site, &path, &[]).await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert!(anonymous.headers()["location"].to_str().expect("location").starts_with("/compte/connexion?suite="));
+
+    // "Submit mine anyway".
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirmed", "1"));
+    let filed = bruno.submit(&site, NEW_REPORT, &confirmed).await;
+    assert_eq!(filed.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_anonymous_report_waits_for_its_email_and_never_shows_it_in_public() {
+    let log = captured_log();
+    let site = site().await;
+    let nobody = site.visitor().await;
+    let form = nobody.html(&site, NEW_REPORT).await;
+    assert!(form.contains("name=\"email\""), "without an account, the form asks for an e-mail");
+    let fields = [
+        ("category", "proprete"),
+        ("title", "Dépôt sauvage rue de Lappe"),
+        ("latitude", "48.8530"),
+        ("longitude", "2.3720"),
+    ];
+    let no_email = nobody.submit(&site, NEW_REPORT, &fields).await;
+    assert_eq!(no_email.status(), StatusCode::BAD_REQUEST);
+    assert!(no_email.text().await.expect("html").contains("id=\"email-error\""));
+    let mut with_email = fields.to_vec();
+    with_email.push(("email", "claire.secret@example.fr"));
+    let sent = nobody.submit(&site, NEW_REPORT, &with_email).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let check = sent.headers()["location"].to_str().expect("location").to_owned();
+    assert_eq!(check, "/c/75056/citoyen/signalements/verifier", "never the token in a URL the browser sees");
+    let page = nobody.html(&site, &check).await;
+    assert!(!page.contains("token"));
+
+    // Not public yet: not in the list, its page not found; the staff see it, with the address.
+    let list = nobody.html(&site, "/c/75056/citoyen/signalements/").await;
+    assert!(!list.contains("Dépôt sauvage"));
+    let agent = site.staff("agent@example.fr", "agent").await;
+    let queue = agent.html(&site, "/c/75056/administration/signalements/").await;
+    assert!(queue.contains("Dépôt sauvage"), "the queue shows it");
+    let report_path = href_before(&queue, ">Dépôt sauvage");
+    assert!(report_path.starts_with("/c/75056/citoyen/signalements/"), "{report_path}");
+    let staff_page = agent.html(&site, &report_path).await;
+    assert!(staff_page.contains("claire.secret@example.fr"), "the staff see the reporter's address");
+    let hidden = site.http.get(format!("{}{report_path}", site.base)).send().await.expect("page");
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+
+    // The link of the e-mail (written to the log here) makes it public, and the address stays private.
+    let bad = nobody.get(&site, "/c/75056/citoyen/signalements/verifier?token=nope").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let logged = String::from_utf8_lossy(&log.lock().expect("log")).into_owned();
+    let token = logged
+        .split("/c/75056/citoyen/signalements/verifier?token=")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| c.is_whitespace() || c == '"').next())
+        .expect("the verification link in the log")
+        .to_owned();
+    let verified = nobody.html(&site, &format!("/c/75056/citoyen/signalements/verifier?token={token}")).await;
+    assert!(verified.contains(&format!("href=\"{report_path}\"")), "the page links to the report");
+    let resident = site.resident("dora@example.fr").await;
+    for (who, html) in [
+        ("anonymous", nobody.html(&site, &report_path).await),
+        ("resident", resident.html(&site, &report_path).await),
+        ("list", nobody.html(&site, "/c/75056/citoyen/signalements/").await),
+    ] {
+        assert!(html.contains("Dépôt sauvage"), "{who}: public now");
+        assert!(!html.contains("claire.secret"), "{who}: the reporter's e-mail never shows in public");
+    }
+    assert!(agent.html(&site, &report_path).await.contains("claire.secret@example.fr"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_pages_are_for_the_staff_only() {
+    let site = site().await;
+    let queue = "/c/75056/administration/signalements/";
+    let categories = "/c/75056/administration/categories/";
+    let nobody = site.visitor().await;
+    for path in [queue, categories] {
+        let response = nobody.get(&site, path).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}: sign in first");
+        assert!(response.headers()["location"].to_str().expect("location").starts_with("/compte/connexion?suite="));
+    }
+    let resident = site.resident("anne@example.fr").await;
+    let report = resident.report(&site, "Banc cassé", "48.8500", "2.3500").await;
+    for path in [queue, categories] {
+        let response = resident.get(&site, path).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}: a resident");
+        assert!(response.text().await.expect("html").contains("<html lang=\"fr\">"), "an HTML page");
+    }
+    let bulk = "/c/75056/administration/signalements/prendre-en-compte";
+    let refused = resident.submit(&site, bulk, &[("report_id", &report), ("nonce", "n")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let agent = site.staff("agent@example.fr", "agent").await;
+    assert_eq!(agent.get(&site, queue).await.status(), StatusCode::OK);
+    assert_eq!(agent.get(&site, categories).await.status(), StatusCode::FORBIDDEN, "categories: administrators only");
+    let admin = site.staff("maire@example.fr", "commune_admin").await;
+    for path in [queue, categories] {
+        for lang in ["fr", "en"] {
+            let html = admin.html(&site, &format!("{path}?lang={lang}")).await;
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")) && html.matches("<h1").count() == 1, "{path}");
+        }
+    }
+
+    // A report's page: the staff's tools for the staff only.
+    let report_path = format!("/c/75056/citoyen/signalements/{report}");
+    let public = resident.html(&site, &report_path).await;
+    for form in ["assign-form", "note-form", "merge-form", "acknowledge-form"] {
+        assert!(!public.contains(&format!("id=\"{form}\"")), "a resident sees no {form}");
+    }
+    let staff = agent.html(&site, &report_path).await;
+    for form in ["assign-form", "note-form", "merge-form", "acknowledge-form"] {
+        assert!(staff.contains(&format!("id=\"{form}\"")), "the agent sees {form}");
+    }
+    let note = format!("{report_path}/notes");
+    let forged = resident.submit(&site, &note, &[("note", "je ne suis pas agent")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "the service refuses a resident's note");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agents_assign_write_notes_and_merge_duplicates_on_the_report_page() {
+    let site = site().await;
+    let anne = site.resident("anne@example.fr").await;
+    let bruno = site.resident("bruno@example.fr").await;
+    let kept = anne.report(&site, "Trottoir défoncé", "48.8400", "2.3300").await;
+    let duplicate = bruno.report(&site, "Trottoir abîmé", "48.8400", "2.3300").await;
+    let carla = site.resident("carla@example.fr").await;
+    let support = carla.submit(&site, &format!("/c/75056/citoyen/signalements/{duplicate}/soutenir"), &[]).await;
+    assert_eq!(support.status(), StatusCode::SEE_OTHER);
+    let agent = site.staff("agent@example.fr", "agent").await;
+    let path = |id: &str| format!("/c/75056/citoyen/signalements/{id}");
+
+    // Assignment: to a department, and to oneself.
+    let assign =
+        agent.submit(&site, &format!("{}/attribuer", path(&kept)), &[("department", "voirie"), ("to_me", "1")]).await;
+    assert_eq!(assign.status(), StatusCode::SEE_OTHER);
+    let page = agent.html(&site, &path(&kept)).await;
+    assert!(page.contains("Service : voirie") && page.contains("suivi par vous"), "{page}");
+    let mine = agent.html(&site, "/c/75056/administration/signalements/?status=open&mine=1").await;
+    assert!(mine.contains("Trottoir défoncé") && !mine.contains("Trottoir abîmé"), "assigned to me");
+    let by_email = agent.submit(&site, &format!("{}/attribuer", path(&kept)), &[("agent", "someone@example.fr")]).await;
+    assert_eq!(by_email.status(), StatusCode::BAD_REQUEST, "only administrators look accounts up by e-mail");
+    assert!(by_email.text().await.expect("html").contains("id=\"agent-error\""));
+
+    // Internal notes: the staff's only.
+    let note = agent.submit(&site, &format!("{}/notes", path(&kept)), &[("note", "Voir avec l'entreprise X")]).await;
+    assert_eq!(note.status(), StatusCode::SEE_OTHER);
+    assert!(agent.html(&site, &path(&kept)).await.contains("Voir avec l&#39;entreprise X"));
+    assert!(!anne.html(&site, &path(&kept)).await.contains("entreprise X"), "never shown to residents");
+    let empty = agent.submit(&site, &format!("{}/notes", path(&kept)), &[("note", "  ")]).await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    assert!(empty.text().await.expect("html").contains("id=\"note-error\""));
+
+    // Merging: the duplicate points to the kept report, which takes its supporter.
+    let into_self = agent.submit(&site, &format!("{}/fusionner", path(&duplicate)), &[("into", &duplicate)]).await;
+    assert_eq!(into_self.status(), StatusCode::BAD_REQUEST);
+    assert!(into_self.text().await.expect("html").contains("id=\"into-error\""));
+    let url = format!("http://example.org{}", path(&kept));
+    let merged = agent
+        .submit(&site, &format!("{}/fusionner", path(&duplicate)), &[("into", &url), ("merge_message", "Même trou")])
+        .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+    let closed = carla.html(&site, &path(&duplicate)).await;
+    assert!(closed.contains(&format!("href=\"{}\"", path(&kept))) && closed.contains("Même trou"), "{closed}");
+    let kept_page = carla.html(&site, &path(&kept)).await;
+    assert!(kept_page.contains("Vous soutenez ce signalement."), "the supporter moved with the merge");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agents_acknowledge_in_bulk_and_each_outcome_is_said() {
+    let site = site().await;
+    let anne = site.resident("anne@example.fr").await;
+    let ids = [
+        anne.report(&site, "Premier problème", "48.8101", "2.3101").await,
+        anne.report(&site, "Deuxième problème", "48.8202", "2.3202").await,
+        anne.report(&site, "Troisième problème", "48.8303", "2.3303").await,
+    ];
+    let agent = site.staff("agent@example.fr", "agent").await;
+    let ack = agent.submit(&site, &format!("/c/75056/citoyen/signalements/{}", ids[2]), &[("message", "Vu")]).await;
+    assert_eq!(ack.status(), StatusCode::SEE_OTHER);
+
+    let queue = agent.html(&site, "/c/75056/administration/signalements/").await;
+    assert!(queue.contains("id=\"bulk-acknowledge-form\""));
+    for id in &ids {
+        assert!(queue.contains(&format!("name=\"report_id\" value=\"{id}\"")), "{id} is in the queue");
+    }
+    let nonce = attribute_after(&queue, "name=\"nonce\"", "value");
+    let bulk = "/c/75056/administration/signalements/prendre-en-compte";
+    let none = agent.submit(&site, bulk, &[("nonce", &nonce), ("message", "Merci")]).await;
+    assert_eq!(none.status(), StatusCode::BAD_REQUEST);
+    let html = none.text().await.expect("html");
+    assert!(html.contains("id=\"report_id-error\"") && html.contains("Merci"), "nothing selected, the message kept");
+
+    let fields = [
+        ("nonce", nonce.as_str()),
+        ("message", "Une équipe passe cette semaine"),
+        ("report_id", &ids[0]),
+        ("report_id", &ids[1]),
+        ("report_id", &ids[2]),
+    ];
+    let result = agent.submit(&site, bulk, &fields).await;
+    assert_eq!(result.status(), StatusCode::OK);
+    let html = result.text().await.expect("html");
+    assert!(html.contains("2 signalements pris en compte"), "{html}");
+    assert!(html.contains("id=\"bulk-failed\"") && html.contains("Troisième problème"), "the one that failed is named");
+    // The same form posted again (a reload): nothing acknowledged twice.
+    let again = agent.submit(&site, bulk, &fields).await;
+    assert!(again.text().await.expect("html").contains("2 signalements pris en compte"));
+    let page = anne.html(&site, &format!("/c/75056/citoyen/signalements/{}", ids[0])).await;
+    assert_eq!(page.matches("Une équipe passe cette semaine").count(), 1, "one public step");
+    let open = agent.html(&site, "/c/75056/administration/signalements/?status=new").await;
+    assert!(!open.contains("Premier problème") && !open.contains("Deuxième problème"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_commune_administrator_defines_categories_and_their_questions() {
+    let site = site().await;
+    let admin = site.staff("maire@example.fr", "commune_admin").await;
+    let path = "/c/75056/administration/categories/";
+    let page = admin.html(&site, path).await;
+    assert!(page.contains("Voirie et trottoirs") && page.contains("id=\"category-form\""), "the standard categories");
+
+    let invalid = admin
+        .submit(
+            &site,
+            path,
+            &[
+                ("code", "Pas Bon"),
+                ("name", ""),
+                ("questions", "2"),
+                ("q0_code", "taille"),
+                ("q0_question", "Quelle taille ?"),
+                ("q0_type", "single"),
+                ("q0_values", ""),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
+    let html = invalid.text().await.expect("html");
+    for id in ["code-error", "name-error", "q0_values-error"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("aria-describedby=\"q0_values-hint q0_values-error\""));
+    assert!(html.contains("value=\"Quelle taille ?\""), "what was typed is kept");
+
+    let saved = admin
+        .submit(
+            &site,
+            path,
+            &[
+                ("code", "nids-de-poule"),
+                ("name", "Nids-de-poule"),
+                ("department", "voirie"),
+                ("keywords", "trou, chaussée"),
+                ("active", "1"),
+                ("questions", "2"),
+                ("q0_code", "taille"),
+                ("q0_question", "Quelle taille ?"),
+                ("q0_type", "single"),
+                ("q0_required", "1"),
+                ("q0_values", "petit = Petit comme une pièce\nGrand comme une assiette"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = admin.html(&site, &format!("{path}?fait=1")).await;
+    assert!(page.contains("La catégorie est enregistrée.") && page.contains("Nids-de-poule"));
+    let edit = admin.html(&site, &format!("{path}?code=nids-de-poule")).await;
+    assert!(edit.contains("grand-comme-une-assiette = Grand comme une assiette"), "keys made from labels");
+
+    // Residents see it, with its question; a required answer left empty is said beside it.
+    let anne = site.resident("anne@example.fr").await;
+    let form = anne.html(&site, NEW_REPORT).await;
+    assert!(form.contains("value=\"nids-de-poule\"") && form.contains("name=\"attr_taille\""));
+    let fields = [("category", "nids-de-poule"), ("title", "Gros trou"), ("latitude", "48.85"), ("longitude", "2.35")];
+    let unanswered = anne.submit(&site, NEW_REPORT, &fields).await;
+    assert_eq!(unanswered.status(), StatusCode::BAD_REQUEST);
+    assert!(unanswered.text().await.expect("html").contains("id=\"attr_taille-error\""));
+    let mut answered = fields.to_vec();
+    answered.push(("attr_taille", "grand-comme-une-assiette"));
+    let sent = anne.submit(&site, NEW_REPORT, &answered).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let location = sent.headers()["location"].to_str().expect("location").to_owned();
+    let report = anne.html(&site, &location).await;
+    assert!(report.contains("Quelle taille ?") && report.contains("Grand comme une assiette"));
+    assert!(report.contains("Service : voirie"), "routed to the category's department");
+
+    // Retired: not offered any more, still listed for the administrator.
+    let retired = admin
+        .submit(
+            &site,
+            path,
+            &[("code", "nids-de-poule"), ("name", "Nids-de-poule"), ("questions", "0"), ("editing", "1")],
+        )
+        .await;
+    assert_eq!(retired.status(), StatusCode::SEE_OTHER);
+    assert!(!anne.html(&site, NEW_REPORT).await.contains("value=\"nids-de-poule\""));
+    assert!(admin.html(&site, path).await.contains("retirée"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_reports_list_filters_sorts_and_pages() {
+    let site = site().await;
+    let anne = site.resident("anne@example.fr").await;
+    let bruno = site.resident("bruno@example.fr").await;
+    anne.report(&site, "Arbre tombé au parc", "48.8900", "2.3900").await;
+    let popular = anne.report(&site, "Feu rouge en panne", "48.8000", "2.3000").await;
+    let support = bruno.submit(&site, &format!("/c/75056/citoyen/signalements/{popular}/soutenir"), &[]).await;
+    assert_eq!(support.status(), StatusCode::SEE_OTHER);
+    let list = |query: &str| {
+        let path = format!("/c/75056/citoyen/signalements/?{query}");
+        let (anne, site) = (&anne, &site);
+        async move { anne.html(site, &path).await }
+    };
+
+    let text = list("text=arbre").await;
+    assert!(text.contains("Arbre tombé") && !text.contains("Feu rouge"), "words");
+    assert!(text.contains("id=\"reports-filters\"") && text.contains("value=\"arbre\""), "the filter is kept");
+    let area = list("south=48.79&west=2.29&north=48.81&east=2.31").await;
+    assert!(area.contains("Feu rouge") && !area.contains("Arbre tombé"), "bounding box");
+    assert!(href_before(&area, "Voir ceux de toute la commune").ends_with("?status="), "a link shows everywhere again");
+    let sorted = list("sort=most_supported").await;
+    let (feu, arbre) = (sorted.find("Feu rouge").expect("feu"), sorted.find("Arbre tombé").expect("arbre"));
+    assert!(feu < arbre, "the most supported first");
+    let newest = list("sort=newest").await;
+    assert!(newest.find("Arbre tombé").expect("arbre") > newest.find("Feu rouge").expect("feu"), "newest first");
+    let acknowledged = list("status=acknowledged").await;
+    assert!(!acknowledged.contains("Feu rouge"));
+    let bad_date = list("from=demain").await;
+    assert!(
+        bad_date.contains("id=\"from-error\"") && bad_date.contains("Feu rouge"),
+        "a bad date is said and left out"
+    );
+    let today = list("from=2000-01-01&to=2999-12-31&category=voirie").await;
+    assert!(today.contains("Feu rouge"));
+
+    // Pages: 21 reports, 20 a page; the next page keeps the filters.
+    for i in 0..21 {
+        anne.report(&site, &format!("Problème numéro {i}"), &format!("48.7{i:02}"), "2.2000").await;
+    }
+    let first = list("text=probleme").await;
+    assert_eq!(first.matches("class=\"card-title\"").count(), 20);
+    let next = href_before(&first, "rel=\"next\"");
+    assert!(next.contains("text=probleme") && next.contains("page="), "{next}");
+    let second = anne.html(&site, &next).await;
+    assert_eq!(second.matches("class=\"card-title\"").count(), 1, "the 21st");
+    assert!(second.contains("Première page") && !second.contains("rel=\"next\""));
 }
