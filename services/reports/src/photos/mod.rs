@@ -10,11 +10,18 @@
 //! the one that was sent, minus its metadata, and no image library (with its
 //! own parsing bugs) is needed.
 //!
+//! [`store::PhotoStore`] keeps the cleaned photos: a folder in the embedded
+//! mode, any S3-compatible store in production.
+//!
 //! - `jpeg`, `png`, `webp` — one container format each.
+//! - [`store`] — the object storage.
 
 mod jpeg;
 mod png;
+pub mod store;
 mod webp;
+
+pub use store::{PhotoStore, StoreError};
 
 /// How many photos one report may carry.
 pub const MAX_PHOTOS: usize = 5;
