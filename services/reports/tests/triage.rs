@@ -245,10 +245,9 @@ async fn an_anonymous_report_is_public_once_its_email_is_verified(backend: Backe
 
 async fn photos_are_cleaned_stored_and_served(backend: Backend) {
     let mut running = start(backend).await;
-    // A JPEG with an Exif segment (APP1) carrying a GPS tag.
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10];
-    jpeg.extend_from_slice(b"Exif\0\0GPSDATA!!");
-    jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x01, 0x02, 0xFF, 0xD9]);
+    // A phone-like JPEG whose Exif block names the phone and holds a GPS position (made with Pillow).
+    let jpeg = include_bytes!("fixtures/pothole-with-gps.jpg").to_vec();
+    assert!(jpeg.windows(10).any(|w| w == b"PhoneMaker"));
     let photo = |data: &[u8], filename: &str| pb::PhotoUpload { filename: filename.into(), data: data.to_vec() };
     let with_photos = |photos: Vec<pb::PhotoUpload>| pb::SubmitReportRequest {
         photos,
@@ -272,7 +271,14 @@ async fn photos_are_cleaned_stored_and_served(backend: Backend) {
         .into_inner();
     assert_eq!(served.content_type, "image/jpeg");
     assert!(served.data.starts_with(&[0xFF, 0xD8]));
-    assert!(!served.data.windows(7).any(|w| w == b"GPSDATA"), "location metadata is stripped");
+    assert!(!served.data.windows(10).any(|w| w == b"PhoneMaker"), "metadata is stripped");
+    assert!(!served.data.windows(6).any(|w| w == b"Exif\0\0"), "the Exif block (and its GPS position) is gone");
+    // PNG and WebP are taken too, sniffed from their bytes whatever the file is called.
+    let png = photo(include_bytes!("fixtures/pothole.png"), "photo.jpg");
+    let webp = photo(include_bytes!("fixtures/pothole.webp"), "photo");
+    let both = running.submit_as("r-1", with_photos(vec![png, webp])).await;
+    let types: Vec<&str> = both.photos.iter().map(|p| p.content_type.as_str()).collect();
+    assert_eq!(types, vec!["image/png", "image/webp"]);
     let other = stored.name.replace(&filed.report_id, "0190c0de-0000-7000-8000-000000000000");
     let missing = running.client.get_report_photo(pb::GetReportPhotoRequest { name: other }).await;
     assert_eq!(missing.expect_err("no such report").code(), Code::NotFound);
