@@ -6,6 +6,7 @@
 //! - [`api`] — the gRPC API (`miroir.reports.v1.Reports`).
 //! - [`error`] — errors mapped to gRPC statuses.
 //! - [`communes`] — the registered communes, followed from identity's log.
+//! - [`photos`] — report photos: checked, stripped of metadata, kept in object storage.
 
 pub mod api;
 pub mod communes;

@@ -36,12 +36,14 @@ const DEFAULT_PAGE_SIZE: i32 = 20;
 const MAX_PAGE_SIZE: i32 = 100;
 const MAX_QUERY_TEXT_CHARS: usize = 200;
 
-/// Where verification links point, and whether they are written to the log
-/// (the embedded mode, until the notifications service e-mails them).
+/// Where verification links point, and where they go until the
+/// notifications service e-mails them: the log (the embedded mode) and/or a
+/// channel (tests, which play the reporter following the link).
 #[derive(Debug, Clone, Default)]
 pub struct Links {
     pub public_url: String,
     pub log_links: bool,
+    pub sink: Option<tokio::sync::mpsc::UnboundedSender<String>>,
 }
 
 pub struct ReportsApi {

@@ -143,9 +143,13 @@ impl ReportsApi {
     /// Until the notifications service e-mails it, the link is written to the
     /// log in the embedded mode only (never the address).
     fn send_verification_link(&self, commune: &InseeCode, token: &str) {
+        let link = format!("{}/c/{commune}/citoyen/signalements/verifier?token={token}", self.links.public_url);
         if self.links.log_links {
-            let link = format!("{}/c/{commune}/citoyen/signalements/verifier?token={token}", self.links.public_url);
             tracing::info!(%link, "report verification link (embedded mode: written to the log instead of e-mailed)");
+        }
+        if let Some(sink) = &self.links.sink {
+            // A closed channel only means nobody listens any more.
+            let _ = sink.send(link);
         }
     }
 
