@@ -5,7 +5,7 @@
 //! Chromium, with axe-core and the keyboard.)
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Mutex;
 
 use miroir_auth::Verifier;
 use miroir_gateway::{GatewayConfig, build};
@@ -27,6 +27,8 @@ struct Site {
     http: reqwest::Client,
     identity: miroir_identity::Identity,
     token: CancellationToken,
+    /// The verification links the reports service "e-mails".
+    links: Mutex<tokio::sync::mpsc::UnboundedReceiver<String>>,
     _dbs: (TestDatabase, TestDatabase),
 }
 
@@ -70,8 +72,9 @@ async fn site() -> Site {
     let reports_db = TestDatabase::sqlite().await;
     miroir_reports::migrate_database(&reports_db.db).await.expect("migrate reports");
     let store = miroir_reports::open(reports_db.db.clone()).await.expect("reports");
-    // Verification links of anonymous reports go to the log, as in the embedded mode (see `captured_log`).
-    let links = Links { public_url: String::new(), log_links: true };
+    // Verification links of anonymous reports come to the test, which plays the reporter reading their e-mail.
+    let (sink, links_received) = tokio::sync::mpsc::unbounded_channel();
+    let links = Links { public_url: String::new(), log_links: false, sink: Some(sink) };
     let reports_routes = tonic::service::Routes::new(ReportsServer::with_interceptor(
         ReportsApi::new(store).with_links(links),
         miroir_auth::grpc::authenticate(verifier),
@@ -90,7 +93,7 @@ async fn site() -> Site {
             .await
     });
     let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
-    Site { base, http, identity, token, _dbs: (identity_db, reports_db) }
+    Site { base, http, identity, token, links: Mutex::new(links_received), _dbs: (identity_db, reports_db) }
 }
 
 /// The cookies a response sets, as `name=value` pairs for the next request.
@@ -534,31 +537,6 @@ fn href_before(html: &str, marker: &str) -> String {
         .replace("&#38;", "&")
 }
 
-/// What the services log, for the links the embedded mode writes there instead of e-mailing them.
-fn captured_log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        #[derive(Clone)]
-        struct Capture(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Capture {
-            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-                if let Ok(mut log) = self.0.lock() {
-                    log.extend_from_slice(bytes);
-                }
-                Ok(bytes.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let writer = Capture(log.clone());
-        let _ = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).try_init();
-        log
-    })
-    .clone()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
     let site = site().await;
@@ -700,7 +678,6 @@ async fn nearby_reports_are_suggested_once_and_can_be_supported_instead() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_anonymous_report_waits_for_its_email_and_never_shows_it_in_public() {
-    let log = captured_log();
     let site = site().await;
     let nobody = site.visitor().await;
     let form = nobody.html(&site, NEW_REPORT).await;
@@ -736,17 +713,13 @@ async fn an_anonymous_report_waits_for_its_email_and_never_shows_it_in_public() 
     let hidden = site.http.get(format!("{}{report_path}", site.base)).send().await.expect("page");
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
 
-    // The link of the e-mail (written to the log here) makes it public, and the address stays private.
+    // The link of the e-mail makes it public, and the address stays private.
     let bad = nobody.get(&site, "/c/75056/citoyen/signalements/verifier?token=nope").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    let logged = String::from_utf8_lossy(&log.lock().expect("log")).into_owned();
-    let token = logged
-        .split("/c/75056/citoyen/signalements/verifier?token=")
-        .nth(1)
-        .and_then(|rest| rest.split(|c: char| c.is_whitespace() || c == '"').next())
-        .expect("the verification link in the log")
-        .to_owned();
-    let verified = nobody.html(&site, &format!("/c/75056/citoyen/signalements/verifier?token={token}")).await;
+    let link = site.links.lock().expect("links").try_recv().expect("the verification link was sent");
+    let path =
+        link.find("/c/75056/citoyen/signalements/verifier?token=").map(|at| &link[at..]).expect("the site's route");
+    let verified = nobody.html(&site, path).await;
     assert!(verified.contains(&format!("href=\"{report_path}\"")), "the page links to the report");
     let resident = site.resident("dora@example.fr").await;
     for (who, html) in [
