@@ -35,18 +35,23 @@ export async function launch() {
 
 /**
  * A new browser context (its own cookies) whose language is switched with the contract's `?lang=`.
- * The browser itself says it prefers French, as most residents' browsers do.
+ * The browser itself says it prefers French, as most residents' browsers do. `javaScriptEnabled: false` is a
+ * browser without JavaScript (every page must work in it).
  */
-export async function newContext(browser, { viewport = VIEWPORTS.desktop, isMobile = false } = {}) {
+export async function newContext(browser, { viewport = VIEWPORTS.desktop, isMobile = false, javaScriptEnabled = true } = {}) {
     const context = await browser.newContext({
         viewport,
         isMobile,
+        javaScriptEnabled,
         hasTouch: isMobile,
         deviceScaleFactor: 1,
         locale: 'fr-FR',
         timezoneId: 'Europe/Paris',
         baseURL: SITE,
     });
+    // The maps' background tiles are the one resource from another site: never fetched by the tests (hermetic,
+    // and the same page whatever the network).
+    await context.route('https://tile.openstreetmap.org/**', (route) => route.abort());
     context.setDefaultTimeout(15_000);
     context.setDefaultNavigationTimeout(20_000);
     return context;

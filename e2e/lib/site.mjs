@@ -43,6 +43,9 @@ export const routes = {
     reports: `/c/${COMMUNE}/citoyen/signalements/`,
     reportForm: `/c/${COMMUNE}/citoyen/signalements/nouveau`,
     report: (id) => `/c/${COMMUNE}/citoyen/signalements/${encodeURIComponent(id)}`,
+    reportVerify: `/c/${COMMUNE}/citoyen/signalements/verifier`,
+    queue: `/c/${COMMUNE}/administration/signalements/`,
+    categories: `/c/${COMMUNE}/administration/categories/`,
     transparency: `/c/${COMMUNE}/transparence/`,
     administration: `/c/${COMMUNE}/administration/`,
     signUp: '/compte/inscription',
@@ -62,13 +65,18 @@ export const PAGES = [
     { name: 'citizen', path: routes.citizen },
     { name: 'reports-list', path: routes.reports },
     { name: 'report-form', path: routes.reportForm, as: 'resident' },
+    { name: 'report-form-anonymous', path: routes.reportForm },
     { name: 'report', path: null },
+    { name: 'report-staff', path: null, as: 'agent' },
+    { name: 'check-email', path: routes.reportVerify },
     { name: 'transparency', path: routes.transparency },
     { name: 'sign-up', path: routes.signUp },
     { name: 'sign-in', path: routes.signIn },
     { name: 'password-reset', path: routes.passwordReset },
     { name: 'account', path: routes.account, as: 'resident' },
     { name: 'administration', path: routes.administration, as: 'admin' },
+    { name: 'queue', path: routes.queue, as: 'agent' },
+    { name: 'categories', path: routes.categories, as: 'admin' },
 ];
 
 /** `path` with `lang=` added to its query (the contract's language switch, remembered in a cookie). */
@@ -96,11 +104,11 @@ export function unique(prefix) {
 
 /** The ids of the reports linked from an HTML page (the reports list), in page order. */
 export function reportIdsIn(html) {
-    const re = new RegExp(`/c/${COMMUNE}/citoyen/signalements/([^/"'?#<>\\s]+)`, 'g');
+    // Report ids are UUIDs; the pages' other paths under signalements/ are words.
+    const re = new RegExp(`/c/${COMMUNE}/citoyen/signalements/([0-9A-Fa-f-]{36})(?![0-9A-Za-z_-])`, 'g');
     const ids = [];
     for (const m of html.matchAll(re)) {
-        const id = decodeURIComponent(m[1]);
-        if (id !== 'nouveau' && !ids.includes(id)) ids.push(id);
+        if (!ids.includes(m[1])) ids.push(m[1]);
     }
     return ids;
 }

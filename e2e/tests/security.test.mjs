@@ -8,7 +8,7 @@ import { ACCOUNTS, LANGS, PAGES, SAMPLE_REPORT, reportIdsIn, routes, unique, wit
 
 const MAX_HTML_BYTES = 100 * 1024;
 
-const clients = {}; // 'anonymous' | 'resident' | 'admin' -> Client (French; pages get ?lang=)
+const clients = {}; // 'anonymous' | 'resident' | 'admin' | 'agent' -> Client (French; pages get ?lang=)
 let reportPath;
 
 before(async () => {
@@ -17,6 +17,8 @@ before(async () => {
     await clients.resident.signIn(ACCOUNTS.resident);
     clients.admin = new Client();
     await clients.admin.signIn(ACCOUNTS.admin);
+    clients.agent = new Client();
+    await clients.agent.signIn(ACCOUNTS.agent);
     const list = await clients.anonymous.get(routes.reports);
     if (list.status === 200) {
         const [id] = reportIdsIn(list.text);
