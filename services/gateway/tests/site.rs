@@ -598,6 +598,16 @@ async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
     assert_eq!(too_many.status(), StatusCode::BAD_REQUEST);
     assert!(too_many.text().await.expect("html").contains("id=\"photos-error\""));
 
+    // The report form takes photos of megabytes (the other forms stop at 64 KiB), but not one over 5 MiB.
+    let heavy = jpeg_of(6 * 1024 * 1024);
+    let too_big = [("photos", "lourde.jpg", "image/jpeg", heavy.as_slice())];
+    let refused = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &too_big)).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.expect("html").contains("id=\"photos-error\""));
+    let huge = [too_big[0]; 5];
+    let over = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &huge)).await;
+    assert_eq!(over.status(), StatusCode::PAYLOAD_TOO_LARGE, "over the route's 26 MiB");
+
     // An empty file input (no photo chosen) sends an empty part: not a photo.
     let empty = [("photos", "", "application/octet-stream", b"".as_slice())];
     let no_photo = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &empty)).await;
@@ -610,11 +620,14 @@ async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
     assert!(html.contains("id=\"duplicates\"") && html.contains("id=\"photos-dropped\""));
     let mut confirmed = fields(&anne.csrf);
     confirmed.push(("confirmed".to_owned(), "1".to_owned()));
-    let sent = anne.post_multipart(&site, NEW_REPORT, body(&confirmed, &photo)).await;
-    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let big = jpeg_of(400 * 1024);
+    let photos = [photo[0], ("photos", "grande.jpg", "image/jpeg", big.as_slice())];
+    let sent = anne.post_multipart(&site, NEW_REPORT, body(&confirmed, &photos)).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER, "two photos, 400 KiB in all");
     let location = sent.headers()["location"].to_str().expect("location").to_owned();
     let page = anne.html(&site, &location).await;
     assert!(page.contains("Numéro du candélabre") && page.contains("C-1234"), "the answer with its question");
+    assert_eq!(page.matches("loading=\"lazy\"").count(), 2, "both photos are shown");
     let src = attribute_after(&page, "class=\"photos\"", "src");
     assert!(src.starts_with(&format!("{location}/photos/")), "{src}");
 
@@ -633,6 +646,17 @@ async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let junk = site.http.get(format!("{}{location}/photos/..%2F..%2Fetc", site.base)).send().await.expect("404");
     assert_eq!(junk.status(), StatusCode::NOT_FOUND);
+}
+
+/// The test photo grown to about `bytes` with comment segments (valid JPEG; the service strips them).
+fn jpeg_of(bytes: usize) -> Vec<u8> {
+    let mut out = PHOTO[..2].to_vec();
+    while out.len() < bytes {
+        out.extend([0xFF, 0xFE, 0xFF, 0xFF]);
+        out.extend(std::iter::repeat_n(b'x', 0xFFFF - 2));
+    }
+    out.extend_from_slice(&PHOTO[2..]);
+    out
 }
 
 fn uuid_like() -> &'static str {
