@@ -65,6 +65,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(DomainError::NotFound(_)) | ApiError::NotFound => Status::not_found("report not found"),
             ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
             ApiError::Domain(DomainError::Forbidden(reason)) => Status::permission_denied(reason),
+            ApiError::Domain(DomainError::AlreadyDone(reason)) => Status::already_exists(reason),
             ApiError::Auth(status) => status,
             ApiError::Contention => Status::aborted("too many concurrent changes to this report; retry"),
             ApiError::Suspended => Status::failed_precondition("this commune is suspended on Miroir"),

@@ -6,11 +6,13 @@
 //! - [`api`] — the gRPC API (`miroir.reports.v1.Reports`).
 //! - [`error`] — errors mapped to gRPC statuses.
 //! - [`communes`] — the registered communes, followed from identity's log.
+//! - [`photos`] — report photos: checked, stripped of metadata, kept in object storage.
 
 pub mod api;
 pub mod communes;
 pub mod domain;
 pub mod error;
+pub mod photos;
 pub mod read_model;
 
 use miroir_eventstore::EventStore;
@@ -19,7 +21,7 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "reports";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql", 2 => "0002_communes.sql", 3 => "0003_workflow.sql");
+pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql", 2 => "0002_communes.sql", 3 => "0003_workflow.sql", 4 => "0004_issue5.sql");
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

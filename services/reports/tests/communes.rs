@@ -22,6 +22,7 @@ fn submission(commune: &str) -> Request<pb::SubmitReportRequest> {
         title: "Trottoir défoncé".into(),
         description: String::new(),
         location: Some(pb::Location { latitude: 48.11, longitude: -1.68, address: String::new() }),
+        reporter_email: "voisine@example.fr".into(),
         ..Default::default()
     })
 }

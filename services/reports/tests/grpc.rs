@@ -66,6 +66,11 @@ fn bearer(keys: &Keys, commune: &str, role: Role) -> String {
     format!("Bearer {}", keys.sign(&claims))
 }
 
+/// A signed-in resident's request (anonymous reports wait for their e-mail before being public).
+fn as_resident<T>(keys: &Keys, message: T) -> Request<T> {
+    with_auth(message, Some(&bearer(keys, "75056", Role::Resident)))
+}
+
 fn with_auth<T>(message: T, authorization: Option<&str>) -> Request<T> {
     let mut request = Request::new(message);
     if let Some(value) = authorization {
@@ -93,7 +98,7 @@ fn submission(commune: &str, title: &str, request_id: &str) -> pb::SubmitReportR
 async fn submit(running: &mut Running, commune: &str, title: &str) -> pb::Report {
     running
         .client
-        .submit_report(submission(commune, title, ""))
+        .submit_report(as_resident(&running.keys, submission(commune, title, "")))
         .await
         .expect("submit")
         .into_inner()
@@ -114,7 +119,9 @@ async fn submit_read_list_and_acknowledge(backend: Backend) {
 
     let read =
         running.client.get_report(pb::GetReportRequest { name: report.name.clone() }).await.expect("get").into_inner();
-    assert_eq!(read, report);
+    // The reporter was told it is theirs; an anonymous reader is not.
+    assert!(report.reported_by_caller);
+    assert_eq!(read, pb::Report { reported_by_caller: false, ..report.clone() });
 
     for i in 0..4 {
         submit(&mut running, "75056", &format!("Lampadaire éteint n°{i}")).await;
@@ -239,10 +246,18 @@ async fn only_the_communes_staff_acknowledges(backend: Backend) {
 
 async fn a_retried_submission_returns_the_first_report(backend: Backend) {
     let mut running = start(backend).await;
-    let first =
-        running.client.submit_report(submission("75056", "Banc cassé", "req-42")).await.expect("first").into_inner();
-    let retry =
-        running.client.submit_report(submission("75056", "Banc cassé", "req-42")).await.expect("retry").into_inner();
+    let first = running
+        .client
+        .submit_report(as_resident(&running.keys, submission("75056", "Banc cassé", "req-42")))
+        .await
+        .expect("first")
+        .into_inner();
+    let retry = running
+        .client
+        .submit_report(as_resident(&running.keys, submission("75056", "Banc cassé", "req-42")))
+        .await
+        .expect("retry")
+        .into_inner();
     assert_eq!(first.report, retry.report);
     assert_eq!(first.log_position, retry.log_position);
     let list = running
@@ -280,7 +295,7 @@ async fn bad_input_names_the_field_and_stores_nothing(backend: Backend) {
         ),
     ];
     for (request, field) in cases {
-        let error = running.client.submit_report(request).await.expect_err("invalid");
+        let error = running.client.submit_report(as_resident(&running.keys, request)).await.expect_err("invalid");
         assert_eq!(error.code(), Code::InvalidArgument);
         assert_eq!(violation_field(&error).as_deref(), Some(field), "{error:?}");
     }

@@ -63,3 +63,40 @@ mod tests {
         assert_eq!(Location::parse(48.85, 2.35, &"x".repeat(201)).map_err(|e| e.0), Err("location.address"));
     }
 }
+
+/// How close two reports of the same category must be to look like duplicates.
+pub const DUPLICATE_RADIUS_M: f64 = 50.0;
+
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance in metres (haversine; plenty for tens of metres).
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.1 - a.1).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+}
+
+/// A (south, west, north, east) box that contains every point within
+/// `radius_m` of `center`, for a cheap indexed pre-filter.
+pub fn bounding_box(center: (f64, f64), radius_m: f64) -> (f64, f64, f64, f64) {
+    let dlat = (radius_m / EARTH_RADIUS_M).to_degrees();
+    let dlon = dlat / center.0.to_radians().cos().max(0.01);
+    (center.0 - dlat, center.1 - dlon, center.0 + dlat, center.1 + dlon)
+}
+
+#[cfg(test)]
+mod distance_tests {
+    use super::*;
+
+    #[test]
+    fn distances_are_right_at_street_scale() {
+        // 0.00045° of latitude is about 50 m.
+        let d = distance_m((48.8566, 2.3522), (48.85705, 2.3522));
+        assert!((d - 50.0).abs() < 0.5, "{d}");
+        let (s, w, n, e) = bounding_box((48.8566, 2.3522), 50.0);
+        assert!(s < 48.8566 && n > 48.8566 && w < 2.3522 && e > 2.3522);
+        assert!(distance_m((48.8566, 2.3522), (48.8566, e)) >= 49.9);
+    }
+}
