@@ -567,7 +567,7 @@ async fn posting_errors_follow_the_specification() {
         (without("jurisdiction_id"), StatusCode::BAD_REQUEST, "jurisdiction_id"),
         (with("jurisdiction_id", "01001"), StatusCode::NOT_FOUND, "jurisdiction_id"),
         (without("service_code"), StatusCode::BAD_REQUEST, "service_code"),
-        (with("service_code", "eclairage"), StatusCode::NOT_FOUND, "service_code"),
+        (with("service_code", "inexistant"), StatusCode::NOT_FOUND, "service_code"),
         (without("lat"), StatusCode::BAD_REQUEST, "lat"),
         (with("lat", "north"), StatusCode::BAD_REQUEST, "lat:"),
         (with("lat", "95"), StatusCode::BAD_REQUEST, "lat:"),
@@ -680,6 +680,44 @@ async fn a_client_of_one_commune_cannot_post_in_another() {
         paris.as_array().map(|all| all.iter().map(|r| r["service_request_id"].clone()).collect::<Vec<_>>()),
         Some(vec![json!(own)])
     );
+}
+
+#[tokio::test]
+async fn media_url_is_the_first_photo_on_the_gateway() {
+    use base64::Engine;
+    let stack = stack().await;
+    // A real 1×1 PNG; Open311 has no upload, so a resident files it over gRPC.
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+        .expect("PNG");
+    let mut request = tonic::Request::new(pb::SubmitReportRequest {
+        parent: format!("communes/{PARIS}"),
+        category: "voirie".into(),
+        title: "Pavés descellés".into(),
+        location: Some(pb::Location { latitude: 48.8566, longitude: 2.3522, address: String::new() }),
+        attributes: vec![pb::AttributeAnswer { code: "gravite".into(), values: vec!["faible".into()] }],
+        photos: vec![pb::PhotoUpload { filename: "photo.png".into(), data: png }],
+        ..Default::default()
+    });
+    let bearer = format!("Bearer {}", stack.staff(PARIS, Role::Resident));
+    request.metadata_mut().insert("authorization", bearer.parse().expect("metadata"));
+    let report = stack.reports().await.submit_report(request).await.expect("submit").into_inner().report;
+    let report = report.expect("report");
+    let photo = report.photos.first().map(|p| p.name.clone()).expect("a photo");
+    let path = format!("/open311/v2/requests/{}.json?jurisdiction_id={PARIS}", report.report_id);
+
+    let host = stack.base.trim_start_matches("http://");
+    let body = json(stack.get(&path).await, StatusCode::OK).await;
+    assert_eq!(body[0]["media_url"], format!("http://{host}/api/v1/{photo}"));
+    // Behind a TLS proxy.
+    let response = stack.http.get(stack.url(&path)).header("x-forwarded-proto", "https").send().await.expect("send");
+    assert_eq!(json(response, StatusCode::OK).await[0]["media_url"], format!("https://{host}/api/v1/{photo}"));
+    // Lists carry it too.
+    let listed =
+        json(stack.get(&format!("/open311/v2/requests.json?jurisdiction_id={PARIS}")).await, StatusCode::OK).await;
+    assert_eq!(listed[0]["media_url"], format!("http://{host}/api/v1/{photo}"));
+    let body = xml(stack.get(&path.replace(".json", ".xml")).await, StatusCode::OK).await;
+    assert!(body.contains(&format!("<media_url>http://{host}/api/v1/{photo}</media_url>")), "{body}");
 }
 
 // ---------------------------------------------------------------- a real Open311 client

@@ -129,19 +129,30 @@ fn violations(status: &tonic::Status) -> String {
     let details = status.get_error_details();
     let described: Vec<String> = details
         .bad_request()
-        .map(|bad| {
-            bad.field_violations.iter().map(|v| format!("{}: {}", open311_parameter(&v.field), v.description)).collect()
-        })
+        .map(|bad| bad.field_violations.iter().map(|v| describe(&v.field, &v.description)).collect())
         .unwrap_or_default();
     if described.is_empty() {
         // The message names a gRPC field first ("location.latitude: …").
         match status.message().split_once(": ") {
-            Some((field, rest)) if is_field_path(field) => format!("{}: {rest}", open311_parameter(field)),
+            Some((field, rest)) if is_field_path(field) => describe(field, rest),
             _ => status.message().to_owned(),
         }
     } else {
         described.join("; ")
     }
+}
+
+/// `parameter: what is wrong`. The service names the question of an
+/// `attributes` violation at the start of its description, in backticks
+/// (`` `gravite` is required``): that is `attribute[gravite]`.
+fn describe(field: &str, description: &str) -> String {
+    if field == "attributes"
+        && let Some((code, rest)) = description.strip_prefix('`').and_then(|d| d.split_once('`'))
+        && !code.is_empty()
+    {
+        return format!("attribute[{code}]: {}", rest.trim_start());
+    }
+    format!("{}: {description}", open311_parameter(field))
 }
 
 fn is_field_path(text: &str) -> bool {
@@ -254,6 +265,20 @@ mod tests {
         assert_eq!(error.status, StatusCode::BAD_REQUEST);
         assert_eq!(error.description, "lat: must be a number between -90 and 90; attribute[trottoir]: is required");
         // Without details, the field at the start of the message is renamed.
+        let attribute = tonic::Status::with_error_details(
+            Code::InvalidArgument,
+            "attributes: `gravite` is required: Quelle gravité ?",
+            ErrorDetails::with_bad_request_violation("attributes", "`gravite` is required: Quelle gravité ?"),
+        );
+        assert_eq!(
+            Open311Error::from(GatewayError::Upstream(attribute)).description,
+            "attribute[gravite]: is required: Quelle gravité ?"
+        );
+        let bare = tonic::Status::invalid_argument("attributes: `largeur` must be a number");
+        assert_eq!(
+            Open311Error::from(GatewayError::Upstream(bare)).description,
+            "attribute[largeur]: must be a number"
+        );
         let bare = tonic::Status::invalid_argument("location: must be inside France");
         assert_eq!(Open311Error::from(GatewayError::Upstream(bare)).description, "lat/long: must be inside France");
         let prose = tonic::Status::invalid_argument("something: went wrong here");

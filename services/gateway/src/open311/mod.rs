@@ -63,13 +63,15 @@ use crate::error::GatewayError;
 use crate::rest::extract::{Forwarded, IDEMPOTENCY_KEY};
 use crate::upstream::{call, request};
 
-/// The most requests `GET requests` answers (newest first).
-pub const MAX_REQUESTS: usize = 200;
+/// The most requests `GET requests` answers (newest first): one page of the
+/// reports service.
+pub const MAX_REQUESTS: i32 = 100;
 /// The most ids `service_request_id` may list.
 pub const MAX_IDS: usize = 100;
+/// How many reports are read at once to complete a list.
+const CONCURRENT_READS: usize = 16;
 /// The window of `GET requests` without dates.
 const DEFAULT_WINDOW_US: i64 = 90 * 24 * 3600 * 1_000_000;
-const PAGE_SIZE: i32 = 100;
 
 /// Every route, relative to `/open311/v2`.
 pub fn routes() -> Router<AppState> {
@@ -262,28 +264,46 @@ async fn by_ids(state: &AppState, insee: &str, ids: &[String]) -> std::result::R
     if ids.len() > MAX_IDS {
         return Err(Open311Error::bad_request(format!("service_request_id: at most {MAX_IDS} ids at once")));
     }
+    // The same id asked twice is answered once.
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<&String> = ids.iter().filter(|id| seen.insert(id.as_str())).collect();
     let mut lookups = tokio::task::JoinSet::new();
-    for (index, id) in ids.iter().enumerate() {
+    let mut found = Vec::new();
+    for (index, id) in ids.into_iter().enumerate() {
+        if lookups.len() >= CONCURRENT_READS {
+            collect(&mut lookups, &mut found).await?;
+        }
         let (state, insee, id) = (state.clone(), insee.to_owned(), id.clone());
         lookups.spawn(async move { (index, report(&state, &insee, &id).await) });
     }
-    let mut found = Vec::new();
-    while let Some(joined) = lookups.join_next().await {
-        let (index, report) = joined.map_err(|error| {
-            tracing::error!(%error, "report lookup task failed");
-            Open311Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        })?;
-        if let Some(report) = report? {
-            found.push((index, report));
-        }
+    while !lookups.is_empty() {
+        collect(&mut lookups, &mut found).await?;
     }
     found.sort_by_key(|(index, _)| *index);
-    // The same id asked twice is answered once.
-    let mut seen = std::collections::HashSet::new();
-    Ok(found.into_iter().map(|(_, report)| report).filter(|report| seen.insert(report.report_id.clone())).collect())
+    Ok(found.into_iter().map(|(_, report)| report).collect())
 }
 
-/// The filters of `GET requests`, as pages of `ListReports`.
+type Lookup = (usize, std::result::Result<Option<pb::Report>, Open311Error>);
+
+/// Waits for one lookup and keeps its report, if there is one.
+async fn collect(
+    lookups: &mut tokio::task::JoinSet<Lookup>,
+    found: &mut Vec<(usize, pb::Report)>,
+) -> std::result::Result<(), Open311Error> {
+    let Some(joined) = lookups.join_next().await else { return Ok(()) };
+    let (index, report) = joined.map_err(|error| {
+        tracing::error!(%error, "report lookup task failed");
+        Open311Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    })?;
+    if let Some(report) = report? {
+        found.push((index, report));
+    }
+    Ok(())
+}
+
+/// The filters of `GET requests`: one page of `ListReports`, then each report
+/// read in full (a list row has no timeline nor photos, which give
+/// `status_notes`, `updated_datetime` and `media_url`).
 async fn search(state: &AppState, insee: &str, params: &Params) -> std::result::Result<Vec<pb::Report>, Open311Error> {
     let codes = params.list("service_code");
     if let Some(bad) = codes.iter().find(|code| !is_service_code(code)) {
@@ -292,35 +312,29 @@ async fn search(state: &AppState, insee: &str, params: &Params) -> std::result::
     let statuses = params::statuses(params)?;
     let start = params::datetime_param(params, "start_date")?;
     let end = params::datetime_param(params, "end_date")?;
+    // The service's bounds: at or after, strictly before; 0 is unbounded.
     let (after, before) = match (start, end) {
         (None, None) => (now_us().saturating_sub(DEFAULT_WINDOW_US), 0),
         // `end_date` is the last instant included.
-        (start, end) => (start.unwrap_or(0), end.map_or(0, |end| end.saturating_add(1))),
+        (start, end) => (start.unwrap_or(0).max(0), end.map_or(0, |end| end.saturating_add(1))),
     };
-    if before != 0 && after >= before {
+    if end.is_some() && (before <= 0 || after >= before) {
+        // Nothing was submitted before 1970, nor in an empty range.
         return Ok(Vec::new());
     }
-    let mut message = pb::ListReportsRequest {
+    let message = pb::ListReportsRequest {
         parent: format!("communes/{insee}"),
-        page_size: PAGE_SIZE,
+        page_size: MAX_REQUESTS,
         statuses: statuses.into_iter().map(i32::from).collect(),
         categories: codes,
         submitted_after_us: after,
         submitted_before_us: before,
         ..Default::default()
     };
-    let mut reports = Vec::new();
     let mut client = state.reports.clone();
-    loop {
-        let page = call(client.list_reports(request(message.clone(), &Forwarded::default()))).await?;
-        reports.extend(page.reports);
-        if reports.len() >= MAX_REQUESTS || page.next_page_token.is_empty() {
-            break;
-        }
-        message.page_token = page.next_page_token;
-    }
-    reports.truncate(MAX_REQUESTS);
-    Ok(reports)
+    let page = call(client.list_reports(request(message, &Forwarded::default()))).await?;
+    let ids: Vec<String> = page.reports.into_iter().map(|report| report.report_id).collect();
+    by_ids(state, insee, &ids).await
 }
 
 fn now_us() -> i64 {
