@@ -102,6 +102,10 @@ pub struct ServiceArgs {
     /// Public address of the site, used in the links identity sends.
     #[arg(long, env = "MIROIR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,
+    /// Where the reports service keeps photos: `s3://bucket/prefix` (credentials, region and endpoint from
+    /// the standard AWS_* variables, e.g. AWS_ENDPOINT_URL for any S3-compatible store) or a folder.
+    #[arg(long, env = "MIROIR_OBJECT_STORE", default_value = "miroir-objects")]
+    pub object_store: String,
 }
 
 #[derive(Debug, clap::Args)]

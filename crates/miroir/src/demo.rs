@@ -106,6 +106,12 @@ pub async fn seed_reports(store: &EventStore) -> anyhow::Result<()> {
             description: (*description).into(),
             location: location.clone(),
             reporter: None,
+            department: standard_department(category),
+            attributes: Vec::new(),
+            photos: Vec::new(),
+            anonymous: None,
+            // Filed as if by the city's own system: no reporter to verify.
+            client: "demo".into(),
         };
         let metadata = Metadata { occurred_at_us: now_us(), actor: "demo".into(), ..Default::default() };
         execute::<ReportDecider, _>(store, &target, metadata, &ReportsView, command)
@@ -114,4 +120,13 @@ pub async fn seed_reports(store: &EventStore) -> anyhow::Result<()> {
     }
     tracing::info!(commune = COMMUNE, reports = REPORTS.len(), "demo reports created");
     Ok(())
+}
+
+/// Where the standard categories route a report.
+fn standard_department(category: &str) -> String {
+    miroir_reports::domain::category::standard()
+        .into_iter()
+        .find(|c| c.code == category)
+        .map(|c| c.department)
+        .unwrap_or_default()
 }

@@ -9,6 +9,8 @@ use miroir_identity::IdentityConfig;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::{Database, PoolConfig};
+use miroir_reports::api::Links;
+use miroir_reports::photos::PhotoStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::UpArgs;
@@ -59,6 +61,11 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &readiness,
         &metrics,
         None,
+        component::reports::Setup {
+            photos: PhotoStore::local(&args.data.join("photos")).context("cannot open the photo folder")?,
+            // Until notifications sends e-mails, the embedded mode writes links to its log.
+            links: Links { public_url: format!("http://{site}"), log_links: true, sink: None },
+        },
     )
     .await?;
 

@@ -7,6 +7,8 @@ use miroir_identity::IdentityConfig;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::{Database, PoolConfig};
+use miroir_reports::api::Links;
+use miroir_reports::photos::PhotoStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::{Component, ServeArgs, ServiceArgs};
@@ -63,6 +65,10 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 &readiness,
                 &metrics,
                 Some(bus),
+                component::reports::Setup {
+                    photos: photo_store(&common.object_store)?,
+                    links: Links { public_url: common.public_url.clone(), log_links: false, sink: None },
+                },
             )
             .await?;
         }
@@ -89,4 +95,14 @@ async fn connect(common: &ServiceArgs, component: &str) -> anyhow::Result<Databa
     Database::connect(url, &PoolConfig::default())
         .await
         .with_context(|| format!("{component}: cannot open its database"))
+}
+
+/// The photo store named by `--object-store`: an `s3://` URL, or a folder (created if missing).
+fn photo_store(location: &str) -> anyhow::Result<PhotoStore> {
+    let store = if location.contains("://") {
+        PhotoStore::from_url(location)
+    } else {
+        PhotoStore::local(std::path::Path::new(location))
+    };
+    store.with_context(|| format!("cannot open the photo store {location}"))
 }

@@ -40,8 +40,13 @@ pub fn lazy_channel(url: &str) -> Result<Channel, GatewayError> {
     Ok(endpoint.connect_timeout(CONNECT_TIMEOUT).tcp_nodelay(true).connect_lazy())
 }
 
+/// Photos travel in reports' messages: up to five of 5 MiB in a submission, one in an answer.
+const MAX_REPORTS_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
 pub fn reports_client(channel: Channel) -> ReportsClient {
     reports_client::ReportsClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+        .max_decoding_message_size(MAX_REPORTS_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_REPORTS_MESSAGE_BYTES)
 }
 
 pub fn identity_client(channel: Channel) -> IdentityClient {

@@ -10,8 +10,9 @@ use miroir_eventstore::feed::EventFeed;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
-use miroir_reports::api::ReportsApi;
+use miroir_reports::api::{Links, ReportsApi};
 use miroir_reports::communes;
+use miroir_reports::photos::PhotoStore;
 use tokio::net::TcpListener;
 
 use crate::supervisor::Supervisor;
@@ -21,6 +22,15 @@ const SERVICE_NAME: &str = "miroir.reports.v1.Reports";
 /// How long a starting reports process waits to learn the communes identity
 /// already registered, before it serves anyway (and learns them as they come).
 const COMMUNES_CATCH_UP: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Where photos go and where verification links point.
+pub struct Setup {
+    pub photos: PhotoStore,
+    pub links: Links,
+}
+
+/// Five photos of 5 MiB each and the rest of a submission fit in one request.
+const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
 
 #[allow(clippy::too_many_arguments)]
 pub async fn start(
@@ -32,6 +42,7 @@ pub async fn start(
     readiness: &Readiness,
     metrics: &Metrics,
     relay_to: Option<JetStreamBus>,
+    setup: Setup,
 ) -> anyhow::Result<()> {
     let ready = readiness.register("reports");
     let token = supervisor.token();
@@ -52,8 +63,11 @@ pub async fn start(
     supervisor.spawn("reports-communes", async move {
         communes::follow(&db, identity_feed.as_ref(), None, follower_token).await.map(|_| ())
     });
-    let api = ReportsApi::new(store).requiring_registered_communes();
-    let service = ReportsServer::with_interceptor(api, miroir_auth::grpc::authenticate(verifier));
+    let api = ReportsApi::new(store).with_photos(setup.photos).with_links(setup.links).requiring_registered_communes();
+    let service = tonic::service::interceptor::InterceptedService::new(
+        ReportsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
+        miroir_auth::grpc::authenticate(verifier),
+    );
     let routes = miroir_platform::metrics::instrument_grpc(metrics, tonic::service::Routes::new(service))?;
     let readiness = readiness.clone();
     ready.set_ready(true);
