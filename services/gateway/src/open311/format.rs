@@ -99,6 +99,42 @@ impl Node {
         }
     }
 
+    /// The JSON text, fields in the order the tree gives them (a
+    /// `serde_json::Value` would sort them).
+    pub fn to_json_text(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Node::Object(fields) => {
+                out.push('{');
+                for (i, (name, value)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::from(*name).to_string());
+                    out.push(':');
+                    value.write_json(out);
+                }
+                out.push('}');
+            }
+            Node::List { entries, .. } => {
+                out.push('[');
+                for (i, entry) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    entry.write_json(out);
+                }
+                out.push(']');
+            }
+            scalar => out.push_str(&scalar.to_json().to_string()),
+        }
+    }
+
     /// The XML document whose root element is `root` and holds this value.
     pub fn to_xml(&self, root: &'static str) -> String {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -181,7 +217,7 @@ impl Answer {
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
         let body = match self.format {
-            Format::Json => self.body.to_json().to_string(),
+            Format::Json => self.body.to_json_text(),
             Format::Xml => self.body.to_xml(self.root),
         };
         let mut response = (self.status, body).into_response();
@@ -232,6 +268,15 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<services><service><service_code>voirie</service_code>\
              <metadata>true</metadata><order>1</order><lat>48.8566</lat><group/></service></services>\n"
         );
+    }
+
+    #[test]
+    fn json_keeps_the_fields_in_order() {
+        let text = sample().to_json_text();
+        assert_eq!(text, r#"[{"service_code":"voirie","metadata":true,"order":1,"lat":48.8566,"group":null}]"#);
+        let hostile = Node::Object(vec![("description", Node::text("\"},{\"x\": 1 \u{0} </script>"))]);
+        let parsed: serde_json::Value = serde_json::from_str(&hostile.to_json_text()).unwrap_or_default();
+        assert_eq!(parsed, hostile.to_json());
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! covers the last 90 days, as the specification says; it answers at most
 //! [`MAX_REQUESTS`] requests.
 //!
-//! Differences from the specification, all on the lenient side:
+//! Differences from the specification (`docs/open311.md` has them all):
 //! - lat and long are required to post: Miroir does not geocode
 //!   `address_string` or `address_id` (the address is kept as given);
 //! - `media_url` is accepted and ignored: the gateway never fetches a URL a
@@ -36,6 +36,12 @@
 //!
 //! Responses to `GET` carry `Access-Control-Allow-Origin: *`: the data is
 //! public and Open311 maps often run in browsers.
+//!
+//! - [`params`] — the query string and form, `attribute[CODE]`, dates.
+//! - [`model`] — categories and reports as services and requests.
+//! - [`format`] — one answer tree, written as JSON or XML.
+//! - [`error`] — the specification's error list; gRPC statuses translated.
+//! - [`api_key`] — the client credentials and their cached access tokens.
 
 pub mod api_key;
 pub mod error;
