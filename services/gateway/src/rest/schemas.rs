@@ -592,4 +592,46 @@ mod tests {
         assert!(json["acknowledgement_message"].is_null());
         assert!(Report::try_from(pb::Report { status: 7, ..Default::default() }).is_err());
     }
+
+    #[test]
+    fn a_merged_report_points_to_the_kept_one_and_private_fields_stay_out() {
+        let id = "0190c0de-0000-7000-8000-000000000000";
+        let photo = "0190c0de-0000-7000-8000-0000000000f1";
+        let report = pb::Report {
+            name: format!("communes/75056/reports/{id}"),
+            status: pb::ReportStatus::Merged as i32,
+            submitted_at_us: 1_700_000_000_000_000,
+            merged_into: "0190c0de-0000-7000-8000-000000000001".into(),
+            photos: vec![pb::ReportPhotoRef {
+                name: format!("communes/75056/reports/{id}/photos/{photo}"),
+                content_type: "image/png".into(),
+                size_bytes: 12,
+            }],
+            updates: vec![pb::PublicUpdate {
+                status: pb::ReportStatus::Merged as i32,
+                kind: "merged".into(),
+                by: "commune".into(),
+                at_us: 1_700_000_000_000_001,
+                message: String::new(),
+            }],
+            ..Default::default()
+        };
+        let full = serde_json::to_value(Report::try_from(report.clone()).expect("converts")).expect("JSON");
+        assert_eq!(full["status"], "merged");
+        assert_eq!(full["merged_into"], "0190c0de-0000-7000-8000-000000000001");
+        assert!(full["acknowledgement_message"].is_null());
+        assert!(full["assigned_agent"].is_null() && full["department"].is_null());
+        assert!(full.get("reporter_email").is_none(), "absent unless the staff asked");
+        assert_eq!(full["photos"][0]["url"], format!("/api/v1/communes/75056/reports/{id}/photos/{photo}"));
+        assert_eq!(full["photos"][0]["photo_id"], photo);
+        assert_eq!(full["timeline"][0]["status"], "merged");
+        let summary = serde_json::to_value(Report::summary(report).expect("converts")).expect("JSON");
+        for detail in ["photos", "timeline", "attributes"] {
+            assert!(summary.get(detail).is_none(), "{detail} in {summary}");
+        }
+        let staff = pb::Report { reporter_email: "voisine@example.fr".into(), ..Default::default() };
+        let staff = Report::try_from(pb::Report { submitted_at_us: 1, status: 1, ..staff }).expect("converts");
+        assert_eq!(staff.reporter_email.as_deref(), Some("voisine@example.fr"));
+        assert!(ReportStatus::from_name("merged").is_some() && ReportStatus::from_name("closed").is_none());
+    }
 }
