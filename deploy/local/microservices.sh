@@ -33,6 +33,7 @@ trap 'kill 0' EXIT
 MIROIR_DATABASE_URL="$base/miroir_identity" MIROIR_GRPC_LISTEN=127.0.0.1:50052 MIROIR_ADMIN_LISTEN=127.0.0.1:9092 \
     "$bin" serve identity &
 MIROIR_DATABASE_URL="$base/miroir_reports" MIROIR_GRPC_LISTEN=127.0.0.1:50051 MIROIR_ADMIN_LISTEN=127.0.0.1:9091 \
+    MIROIR_OBJECT_STORE="${MIROIR_OBJECT_STORE:-${XDG_DATA_HOME:-$HOME/.local/share}/miroir/objects}" \
     "$bin" serve reports &
 MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
     "$bin" serve gateway &

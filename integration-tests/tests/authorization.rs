@@ -203,6 +203,8 @@ fn submission(commune: &str) -> rp::SubmitReportRequest {
         title: "Nid-de-poule rue de Saint-Malo".into(),
         description: "Profond, devant l'école.".into(),
         location: Some(rp::Location { latitude: 48.1147, longitude: -1.6794, address: "Rue de Saint-Malo".into() }),
+        // Used by anonymous callers only (an account is the reporter; a client may give a contact).
+        reporter_email: "voisine@example.fr".into(),
         ..Default::default()
     }
 }
@@ -551,6 +553,125 @@ fn table() -> Vec<Row> {
             },
         )
         .granting(Code::NotFound),
+        // --- Reports: issue 5 ---
+        row(REPORTS, "VerifyReport", "a token nobody was sent", Rule::Public, |w, auth| {
+            Box::pin(async move {
+                let request = rp::VerifyReportRequest { token: format!("jeton-{}", w.next()) };
+                w.reports_client().verify_report(with_auth(request, &auth)).await.map(drop)
+            })
+        })
+        .granting(Code::NotFound),
+        row(REPORTS, "SuggestDuplicates", "communes/35238, around the sentinel", Rule::Public, |w, auth| {
+            Box::pin(async move {
+                let request = rp::SuggestDuplicatesRequest {
+                    parent: format!("communes/{A}"),
+                    category: "voirie".into(),
+                    location: submission(A).location,
+                };
+                w.reports_client().suggest_duplicates(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "SupportReport", "a fresh report of 35238", Rule::SignedIn, |w, auth| {
+            Box::pin(async move {
+                let name = w.fresh_report(A).await;
+                let request = rp::SupportReportRequest { name, request_id: String::new() };
+                w.reports_client().support_report(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "AssignReport", "a fresh report of 35238", Rule::StaffOfA, |w, auth| {
+            Box::pin(async move {
+                let name = w.fresh_report(A).await;
+                let request = rp::AssignReportRequest {
+                    name,
+                    department: "voirie".into(),
+                    agent: String::new(),
+                    request_id: String::new(),
+                };
+                w.reports_client().assign_report(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(
+            REPORTS,
+            "AssignReport",
+            "a report of 35238 named communes/69123/reports/{id}",
+            Rule::ThroughB { roles: &[Role::Agent, Role::CommuneAdmin], write_scope: true },
+            |w, auth| {
+                Box::pin(async move {
+                    let report_id = w.sentinel.rsplit('/').next().unwrap_or_default();
+                    let request = rp::AssignReportRequest {
+                        name: format!("communes/{B}/reports/{report_id}"),
+                        department: "voirie".into(),
+                        agent: String::new(),
+                        request_id: String::new(),
+                    };
+                    w.reports_client().assign_report(with_auth(request, &auth)).await.map(drop)
+                })
+            },
+        )
+        .granting(Code::NotFound),
+        row(REPORTS, "AddInternalNote", "a fresh report of 35238", Rule::StaffOfA, |w, auth| {
+            Box::pin(async move {
+                let name = w.fresh_report(A).await;
+                let request = rp::AddInternalNoteRequest {
+                    name,
+                    text: "Rappeler le riverain.".into(),
+                    request_id: String::new(),
+                };
+                w.reports_client().add_internal_note(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "ListInternalNotes", "the sentinel report of 35238", Rule::StaffOfA, |w, auth| {
+            Box::pin(async move {
+                let request = rp::ListInternalNotesRequest { name: w.sentinel.clone() };
+                w.reports_client().list_internal_notes(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "MergeReport", "a fresh report of 35238 into another", Rule::StaffOfA, |w, auth| {
+            Box::pin(async move {
+                let (duplicate, kept) = (w.fresh_report(A).await, w.fresh_report(A).await);
+                let request = rp::MergeReportRequest {
+                    name: duplicate,
+                    into: kept,
+                    message: "Doublon.".into(),
+                    request_id: String::new(),
+                };
+                w.reports_client().merge_report(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "GetReportPhoto", "the sentinel's photo", Rule::Public, |w, auth| {
+            Box::pin(async move {
+                let request = rp::GetReportPhotoRequest { name: w.sentinel_photo.clone() };
+                w.reports_client().get_report_photo(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "ListCategories", "communes/35238", Rule::Public, |w, auth| {
+            Box::pin(async move {
+                let request = rp::ListCategoriesRequest { parent: format!("communes/{A}"), include_retired: true };
+                w.reports_client().list_categories(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "GetCategory", "communes/35238/categories/voirie", Rule::Public, |w, auth| {
+            Box::pin(async move {
+                let request = rp::GetCategoryRequest { name: format!("communes/{A}/categories/voirie") };
+                w.reports_client().get_category(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(REPORTS, "DefineCategory", "a new category of 35238", Rule::AdminOfA, |w, auth| {
+            Box::pin(async move {
+                let request = rp::DefineCategoryRequest {
+                    parent: format!("communes/{A}"),
+                    category: Some(rp::Category {
+                        code: format!("essai-{}", w.next()),
+                        name: "Essai".into(),
+                        active: true,
+                        ..Default::default()
+                    }),
+                    request_id: String::new(),
+                };
+                w.reports_client().define_category(with_auth(request, &auth)).await.map(drop)
+            })
+        })
+        .one_at_a_time(),
     ]
 }
 
@@ -568,8 +689,11 @@ struct World {
     target_email: String,
     /// A client of A with both scopes: (id, secret).
     client_a: (String, String),
-    /// A report of A (`communes/35238/reports/{id}`) that nobody may change.
+    /// A report of A (`communes/35238/reports/{id}`) that nobody may change, and its photo.
     sentinel: String,
+    sentinel_photo: String,
+    /// The bearer of the account that files the reports rows act on (no caller of the table).
+    filer: String,
     counter: AtomicU32,
     stop: CancellationToken,
     _databases: (TestDatabase, TestDatabase),
@@ -613,7 +737,8 @@ impl World {
     }
 
     async fn fresh_report(&self, commune: &str) -> String {
-        let submitted = self.reports_client().submit_report(submission(commune)).await.expect("submit");
+        let request = with_auth(submission(commune), &Some(self.filer.clone()));
+        let submitted = self.reports_client().submit_report(request).await.expect("submit");
         submitted.into_inner().report.expect("report").name
     }
 
@@ -776,9 +901,21 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
         }
     }
 
-    let submitted =
-        ReportsClient::new(reports_channel.clone()).submit_report(submission(A)).await.expect("sentinel report");
-    let sentinel = submitted.into_inner().report.expect("report").name;
+    account(&identity, "signaleur@example.fr", A, None).await;
+    let filer =
+        format!("Bearer {}", identity.login("signaleur@example.fr", PASSWORD, "").await.expect("login").access_token);
+    let photo = rp::PhotoUpload {
+        filename: "trottoir.png".into(),
+        data: include_bytes!("../../services/reports/tests/fixtures/pothole.png").to_vec(),
+    };
+    let sentinel = rp::SubmitReportRequest { photos: vec![photo], ..submission(A) };
+    let submitted = ReportsClient::new(reports_channel.clone())
+        .submit_report(with_auth(sentinel, &Some(filer.clone())))
+        .await
+        .expect("sentinel report");
+    let sentinel = submitted.into_inner().report.expect("report");
+    let sentinel_photo = sentinel.photos.first().map(|p| p.name.clone()).expect("the sentinel's photo");
+    let sentinel = sentinel.name;
     let world = World {
         identity,
         identity_db: identity_database.db.clone(),
@@ -789,6 +926,8 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
         target_email,
         client_a: client_a.expect("client of A"),
         sentinel,
+        sentinel_photo,
+        filer,
         counter: AtomicU32::new(0),
         stop,
         _databases: (identity_database, reports_database),

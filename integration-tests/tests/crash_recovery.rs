@@ -42,6 +42,7 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
         2,
     );
     let identity_url = format!("http://{}", identity.address("grpc"));
+    let photos = tempfile::tempdir().expect("photo folder");
     let reports_env = |grpc: &str| {
         vec![
             ("MIROIR_DATABASE_URL", reports_db.url.clone()),
@@ -50,6 +51,7 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
             ("MIROIR_GRPC_LISTEN", grpc.to_owned()),
             ("MIROIR_ADMIN_LISTEN", "127.0.0.1:0".to_owned()),
             ("MIROIR_IDENTITY_URL", identity_url.clone()),
+            ("MIROIR_OBJECT_STORE", photos.path().display().to_string()),
         ]
     };
     let reports = Process::start(&["serve", "reports"], &reports_env("127.0.0.1:0"), 2);
@@ -77,8 +79,16 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
         "location": {"latitude": 48.8686, "longitude": 2.3314, "address": "rue de la Paix"}
     });
     let mut submitted = Value::Null;
+    let mayor = login(&http, &site, "maire@example.fr").await;
     for _ in 0..200 {
-        let response = http.post(&api).header("Idempotency-Key", "it-1").json(&body).send().await.expect("submit");
+        let response = http
+            .post(&api)
+            .bearer_auth(&mayor)
+            .header("Idempotency-Key", "it-1")
+            .json(&body)
+            .send()
+            .await
+            .expect("submit");
         if response.status() == 201 {
             submitted = response.json().await.expect("json");
             break;

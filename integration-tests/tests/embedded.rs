@@ -56,9 +56,11 @@ async fn a_resident_reports_and_an_agent_acknowledges_in_the_embedded_mode() {
     assert!(!env["MIROIR_DEMO_API_KEY"].is_empty());
     let api = format!("http://{site}/api/v1/communes/{commune}/reports");
     let http = reqwest::Client::new();
+    let resident = login(&http, &site, &env["MIROIR_DEMO_RESIDENT_EMAIL"], &env["MIROIR_DEMO_RESIDENT_PASSWORD"]).await;
 
     let created = http
         .post(&api)
+        .bearer_auth(&resident)
         .json(&json!({
             "category": "eclairage",
             "title": "Lampadaire éteint place Sainte-Anne",
@@ -80,7 +82,6 @@ async fn a_resident_reports_and_an_agent_acknowledges_in_the_embedded_mode() {
     assert!(openapi["paths"].as_object().is_some_and(|p| !p.is_empty()));
 
     let token = login(&http, &site, &env["MIROIR_DEMO_AGENT_EMAIL"], &env["MIROIR_DEMO_AGENT_PASSWORD"]).await;
-    let resident = login(&http, &site, &env["MIROIR_DEMO_RESIDENT_EMAIL"], &env["MIROIR_DEMO_RESIDENT_PASSWORD"]).await;
     let acknowledge = |token: Option<&str>| {
         let request = http.post(format!("{api}/{id}/acknowledge")).json(&json!({"message": "Signalé au service."}));
         match token {

@@ -42,6 +42,14 @@ pub enum GatewayError {
     PayloadTooLarge,
     #[error("the request body must be JSON, sent with `Content-Type: application/json`")]
     UnsupportedMediaType,
+    /// A body of a type this endpoint does not take; `expected` says which
+    /// it takes ("JSON or multipart/form-data").
+    #[error("the request body must be {expected}")]
+    UnsupportedBody { expected: &'static str },
+    /// A body over a limit other than [`BODY_LIMIT_BYTES`] (the report form
+    /// with its photos).
+    #[error("the request body is larger than {limit_bytes} bytes")]
+    BodyTooLarge { limit_bytes: usize },
     #[error("no such resource")]
     RouteNotFound,
     /// A refusal of the OAuth 2.0 token endpoint, answered in the shape of
@@ -240,7 +248,10 @@ impl GatewayError {
             },
             e @ E::MalformedAuthorization => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string()),
             e @ E::PayloadTooLarge => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", e.to_string()),
-            e @ E::UnsupportedMediaType => {
+            e @ E::BodyTooLarge { .. } => {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", e.to_string())
+            }
+            e @ (E::UnsupportedMediaType | E::UnsupportedBody { .. }) => {
                 Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.to_string())
             }
             e @ E::RouteNotFound => Problem::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),

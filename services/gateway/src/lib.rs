@@ -10,9 +10,11 @@
 //! - [`headers`] — security headers on every response.
 //! - [`span`] — the tracing span of each request.
 //! - [`site`] — the residents' website (server-rendered HTML).
+//! - [`open311`] — Open311 GeoReport v2 under `/open311/v2` (JSON and XML).
 
 pub mod error;
 pub mod headers;
+pub mod open311;
 pub mod openapi;
 pub mod rest;
 pub mod site;
@@ -44,6 +46,8 @@ pub struct AppState {
     pub(crate) identity: upstream::IdentityClient,
     /// Form posts per client address (the site's rate limit).
     pub(crate) limiter: site::forms::PostLimiter,
+    /// Access tokens of Open311 `api_key`s, until shortly before they expire.
+    pub(crate) open311_tokens: open311::TokenCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -59,6 +63,7 @@ impl AppState {
             reports: upstream::reports_client(reports),
             identity: upstream::identity_client(identity),
             limiter: site::forms::PostLimiter::default(),
+            open311_tokens: open311::TokenCache::default(),
         }
     }
 
@@ -90,6 +95,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", rest::routes())
         .route("/api/openapi.json", get(openapi::document))
+        .nest("/open311/v2", open311::routes())
         .route("/.well-known/jwks.json", get(rest::oauth::jwks))
         .merge(site::routes())
         .fallback(not_found)

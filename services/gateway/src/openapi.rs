@@ -10,7 +10,9 @@ use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBui
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
-use crate::rest::{account, communes, identity_schemas as identity, oauth, reports, schemas};
+use crate::rest::{
+    account, categories, category_schemas, communes, identity_schemas as identity, oauth, reports, schemas, triage,
+};
 
 /// The security scheme named by the operations that take a token.
 pub const BEARER: &str = "bearer";
@@ -28,7 +30,8 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
     info(
         title = "Miroir API",
         description = "Public REST API of Miroir, the civic platform of French communes: \
-                       problem reports and their public follow-up, accounts and sessions, communes, roles and \
+                       problem reports (with photos, supports and duplicates) and their public follow-up, each \
+                       commune's report categories, accounts and sessions, communes, roles and \
                        integration clients. Errors share one JSON body, `ErrorBody`, except at the OAuth token \
                        endpoint, whose errors follow RFC 6749 (`OAuthErrorBody`).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
@@ -40,6 +43,17 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         reports::acknowledge_report,
         reports::update_report_status,
         reports::reopen_report,
+        reports::get_report_photo,
+        reports::suggest_duplicates,
+        reports::verify_report,
+        reports::support_report,
+        triage::assign_report,
+        triage::add_note,
+        triage::list_notes,
+        triage::merge_report,
+        categories::list_categories,
+        categories::get_category,
+        categories::define_category,
         account::sign_up,
         account::verify_email,
         account::login,
@@ -76,6 +90,25 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         schemas::ReportList,
         schemas::ReportStatus,
         schemas::Location,
+        schemas::SubmitReportForm,
+        schemas::ImageBytes,
+        schemas::AttributeAnswer,
+        schemas::PhotoRef,
+        schemas::TimelineEntry,
+        schemas::VerifyReport,
+        schemas::AssignReport,
+        schemas::AddNote,
+        schemas::MergeReport,
+        schemas::DuplicateList,
+        schemas::Duplicate,
+        schemas::InternalNote,
+        schemas::InternalNoteList,
+        category_schemas::Category,
+        category_schemas::DefineCategory,
+        category_schemas::CategoryAttribute,
+        category_schemas::AttributeType,
+        category_schemas::AttributeValue,
+        category_schemas::CategoryList,
         identity::SignUp,
         identity::VerifyEmail,
         identity::Login,
@@ -114,6 +147,7 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
     modifiers(&BearerScheme, &OptionalHeaders),
     tags(
         (name = "reports", description = "Problem reports (roads, cleanliness, safety…) and their answers"),
+        (name = "categories", description = "The kinds of report a commune takes, and their extra questions"),
         (name = "accounts", description = "Sign-up, log-in, sessions, and the caller's own account"),
         (name = "communes", description = "The communes on the platform (registered by the operator)"),
         (name = "roles", description = "Roles in a commune, granted and revoked in public"),
@@ -186,4 +220,47 @@ static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::open
 /// `GET /api/openapi.json`.
 pub async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(&DOCUMENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target);
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+
+    /// Every reference resolves, every operation has a unique id, and every
+    /// operation says how it fails (a 4xx or 5xx answer with the error body).
+    #[test]
+    fn the_document_is_self_consistent() {
+        let document = serde_json::to_value(&*super::DOCUMENT).expect("the document serializes");
+        let mut found = Vec::new();
+        refs(&document, &mut found);
+        assert!(!found.is_empty());
+        for target in found {
+            let name = target.strip_prefix("#/components/schemas/").expect("a local schema reference");
+            assert!(document["components"]["schemas"][name].is_object(), "{target} does not resolve");
+        }
+        let mut ids = Vec::new();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                let id = operation["operationId"].as_str().expect("operation id");
+                assert!(!ids.contains(&id), "{id} used twice");
+                ids.push(id);
+                let responses = operation["responses"].as_object().expect("responses");
+                let errors = responses.keys().filter(|code| code.starts_with('4') || code.starts_with('5'));
+                assert!(errors.count() > 0, "{method} {path} lists no error response");
+            }
+        }
+    }
 }

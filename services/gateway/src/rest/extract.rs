@@ -52,7 +52,7 @@ where
 }
 
 /// `application/json` or any `+json` type, parameters (charset) ignored.
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
@@ -60,7 +60,7 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, GatewayError> {
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, GatewayError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
     // Trailing content after the value (`{...} garbage`) is a syntax error.
@@ -137,6 +137,55 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportPath {
     }
 }
 
+/// `{insee}`, `{report_id}` and `{photo_id}` of
+/// `/communes/{insee}/reports/{report_id}/photos/{photo_id}`.
+#[derive(Debug, Deserialize)]
+pub struct PhotoPath {
+    pub insee: String,
+    pub report_id: String,
+    pub photo_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PhotoPath {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        let Path(path) = Path::<PhotoPath>::from_request_parts(parts, state).await.map_err(path_rejection)?;
+        check_insee(&path.insee)?;
+        check_report_id(&path.report_id)?;
+        if !(path.photo_id.len() == 36 && uuid::Uuid::try_parse(&path.photo_id).is_ok()) {
+            return Err(GatewayError::invalid_field("photo_id", "must be a photo id as the API returns it (a UUID)"));
+        }
+        Ok(path)
+    }
+}
+
+/// `{insee}` and `{code}` of `/communes/{insee}/categories/{code}`.
+#[derive(Debug, Deserialize)]
+pub struct CategoryPath {
+    pub insee: String,
+    pub code: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CategoryPath {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GatewayError> {
+        let Path(path) = Path::<CategoryPath>::from_request_parts(parts, state).await.map_err(path_rejection)?;
+        check_insee(&path.insee)?;
+        if !is_code(&path.code) {
+            return Err(GatewayError::invalid_field("code", "must be 1 to 64 lowercase letters, digits, '-' or '_'"));
+        }
+        Ok(path)
+    }
+}
+
+/// A category, attribute or value code: 1 to 64 of `[a-z0-9_-]`.
+pub fn is_code(code: &str) -> bool {
+    (1..=64).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
 /// `{insee}` and `{client_id}` of `/communes/{insee}/clients/{client_id}…`.
 #[derive(Debug, Deserialize)]
 pub struct ClientPath {
@@ -171,7 +220,7 @@ fn check_insee(insee: &str) -> Result<(), GatewayError> {
 }
 
 /// Report ids are UUIDs in their hyphenated form, as the API hands them out.
-fn check_report_id(report_id: &str) -> Result<(), GatewayError> {
+pub(crate) fn check_report_id(report_id: &str) -> Result<(), GatewayError> {
     if report_id.len() == 36 && uuid::Uuid::try_parse(report_id).is_ok() {
         Ok(())
     } else {
@@ -223,7 +272,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
 
 /// The query string as plain strings, so that a bad value names its
 /// parameter instead of axum's plain-text rejection.
-async fn query_params(parts: &mut Parts) -> Result<HashMap<String, String>, GatewayError> {
+pub(crate) async fn query_params(parts: &mut Parts) -> Result<HashMap<String, String>, GatewayError> {
     let Query(params) = Query::<HashMap<String, String>>::from_request_parts(parts, &())
         .await
         .map_err(|rejection| GatewayError::InvalidRequest { message: rejection.body_text(), violations: Vec::new() })?;
@@ -344,6 +393,16 @@ impl Forwarded {
     pub fn bearer(token: &str) -> Self {
         let authorization = format!("Bearer {token}").parse().ok();
         Forwarded { authorization, request_id: String::new() }
+    }
+
+    /// Whether the request carried credentials.
+    pub fn has_credentials(&self) -> bool {
+        self.authorization.is_some()
+    }
+
+    /// The same request without its credentials: a call as the public makes it.
+    pub fn anonymous(&self) -> Self {
+        Forwarded { authorization: None, request_id: self.request_id.clone() }
     }
 
     /// Adds the caller's credentials to an outgoing call's metadata.

@@ -386,8 +386,11 @@ async fn microservices_in(
     identity.wait_ready(&probe, identity.address("admin")?).await?;
     let identity_url = format!("http://{}", identity.address("grpc")?);
 
+    let photos =
+        tempfile::Builder::new().prefix("miroir-bench-photos-").tempdir().context("cannot create a photo folder")?;
     let mut reports_env = bus(reports_db);
     reports_env.push(("MIROIR_IDENTITY_URL", identity_url.clone()));
+    reports_env.push(("MIROIR_OBJECT_STORE", photos.path().display().to_string()));
     let mut reports = Process::start(&setup.miroir, &["serve", "reports"], &reports_env, 2).await?;
     reports.wait_ready(&probe, reports.address("admin")?).await?;
 
