@@ -593,6 +593,8 @@ async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
     let html = not_image.text().await.expect("html");
     assert!(html.contains("id=\"photos-error\"") && html.contains("id=\"photos-dropped\""), "{html}");
     assert!(html.contains("value=\"C-1234\""), "the answer typed is kept");
+    assert!(html.contains("<option value=\"voirie\">"), "every category is still offered");
+    assert!(html.contains("<option value=\"eclairage\" selected>"), "the chosen one selected");
     let six = [photo[0]; 6];
     let too_many = anne.post_multipart(&site, NEW_REPORT, body(&fields(&anne.csrf), &six)).await;
     assert_eq!(too_many.status(), StatusCode::BAD_REQUEST);

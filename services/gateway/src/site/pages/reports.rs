@@ -293,7 +293,8 @@ fn form_page(
             .autocomplete("email")
     });
     let chosen = v("category");
-    // Once a category is chosen (the form comes back), only its questions are shown.
+    // Every category's questions are on the page (the script shows the chosen one's); the answers typed and
+    // the errors are those of the chosen category.
     let choices = categories
         .iter()
         .filter(|c| c.active)
@@ -322,7 +323,6 @@ fn form_page(
                 .collect();
             CategoryChoice { code: c.code.clone(), name: c.name.clone(), description: c.description.clone(), questions }
         })
-        .filter(|c| chosen.is_empty() || c.code == chosen || !c.questions.is_empty())
         .collect();
     let map = MapData::new(&[]);
     let center = center.map(|(lat, lng)| format!("{lat},{lng}")).unwrap_or_default();
