@@ -117,6 +117,7 @@ const PAGES: &[&str] = &[
     "/c/75056/citoyen/",
     "/c/75056/citoyen/signalements/",
     "/c/75056/citoyen/signalements/nouveau",
+    "/c/75056/citoyen/signalements/verifier",
     "/c/75056/transparence/",
     "/compte/inscription",
     "/compte/connexion",
