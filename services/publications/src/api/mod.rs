@@ -1,0 +1,291 @@
+//! The gRPC API of the publications service: validates requests, checks who
+//! may write in which space, runs commands against the log and answers from
+//! the read model.
+//!
+//! Who writes where: the official space is written by the commune's agents,
+//! elected officials and administrators (and its integration clients with the
+//! `publications:write` scope); the citizen space by the collective's members
+//! and moderators. Everyone reads what is published.
+
+pub mod parse;
+
+use std::sync::Arc;
+
+use miroir_auth::grpc::principal;
+use miroir_auth::{Principal, Role};
+use miroir_eventstore::decider::{Target, execute};
+use miroir_eventstore::{EventStore, Metadata};
+use miroir_proto::publications::v1 as pb;
+use miroir_proto::publications::v1::publications_server::Publications as PublicationsRpc;
+use tonic::{Request, Response, Status};
+
+use crate::domain::publication::Content;
+use crate::domain::{Command, InseeCode, PublicationDecider, Space};
+use crate::error::ApiError;
+use crate::read_model::{self, Cursor, Filter, PublicationsView, Viewer};
+
+/// Who writes in the official space.
+const OFFICIAL_WRITERS: &[Role] = &[Role::Agent, Role::ElectedOfficial, Role::CommuneAdmin];
+/// Who writes in the citizen space.
+const CITIZEN_WRITERS: &[Role] = &[Role::CollectiveMember, Role::CollectiveModerator];
+/// The integration-client scope that allows writing in the official space.
+pub const WRITE_SCOPE: &str = "publications:write";
+const DEFAULT_PAGE_SIZE: i32 = 20;
+const MAX_PAGE_SIZE: i32 = 100;
+
+/// The time in microseconds since the epoch; the API's only clock.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+fn system_clock() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(now.as_micros()).unwrap_or(i64::MAX)
+}
+
+pub struct PublicationsApi {
+    store: EventStore,
+    clock: Clock,
+}
+
+impl PublicationsApi {
+    pub fn new(store: EventStore) -> Self {
+        Self { store, clock: Arc::new(system_clock) }
+    }
+
+    /// Reads the time from `clock` (tests move it to pass a scheduled time).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    fn viewer(&self, principal: &Principal, commune: &InseeCode) -> Viewer {
+        Viewer {
+            now_us: self.now(),
+            writes_official: writes(principal, commune, Space::Official),
+            writes_citizen: writes(principal, commune, Space::Citizen),
+        }
+    }
+
+    async fn read(&self, principal: &Principal, commune: &InseeCode, id: &str) -> Result<pb::Publication, ApiError> {
+        read_model::get(self.store.database(), commune.as_str(), id, &self.viewer(principal, commune))
+            .await?
+            .ok_or(ApiError::NotFound)
+    }
+
+    /// Checks that `principal` writes in the space of an existing publication.
+    async fn require_writer_of(&self, principal: &Principal, commune: &InseeCode, id: &str) -> Result<(), ApiError> {
+        let space = read_model::query::space_of(self.store.database(), commune.as_str(), id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        require_writer(principal, commune, space)
+    }
+
+    /// Runs a command on one publication and answers with it as `principal` sees it.
+    async fn run(
+        &self,
+        principal: &Principal,
+        commune: &InseeCode,
+        publication_id: &str,
+        request_id: Option<String>,
+        command: impl Fn() -> Command,
+    ) -> Result<pb::PublicationResponse, ApiError> {
+        let target = Target {
+            commune: commune.to_string(),
+            aggregate_type: "publication",
+            aggregate_id: publication_id.to_owned(),
+            request_id: request_id.clone(),
+        };
+        let metadata = Metadata::for_command(principal.actor().unwrap_or_default(), request_id.as_deref());
+        let executed =
+            execute::<PublicationDecider, _>(&self.store, &target, metadata, &PublicationsView, command).await?;
+        let publication = self.read(principal, commune, &executed.receipt.aggregate_id).await?;
+        Ok(pb::PublicationResponse { publication: Some(publication), log_position: executed.receipt.last_position })
+    }
+}
+
+fn writes(principal: &Principal, commune: &InseeCode, space: Space) -> bool {
+    match space {
+        Space::Official => {
+            principal.has_any(commune.as_str(), OFFICIAL_WRITERS) || principal.has_scope(commune.as_str(), WRITE_SCOPE)
+        }
+        Space::Citizen => principal.has_any(commune.as_str(), CITIZEN_WRITERS),
+    }
+}
+
+fn require_writer(principal: &Principal, commune: &InseeCode, space: Space) -> Result<(), ApiError> {
+    if writes(principal, commune, space) {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(match space {
+        Space::Official => {
+            "only the commune's agents, elected officials and administrators write in the official space"
+        }
+        Space::Citizen => "only the collective's members and moderators write in the citizen space",
+    }))
+}
+
+fn content(title: String, body: String, details: Option<pb::PublicationDetails>) -> Content {
+    Content { title, body, details }
+}
+
+#[tonic::async_trait]
+impl PublicationsRpc for PublicationsApi {
+    async fn create_draft(
+        &self,
+        request: Request<pb::CreateDraftRequest>,
+    ) -> Result<Response<pb::PublicationResponse>, Status> {
+        let principal = principal(&request);
+        let r = request.into_inner();
+        let commune = parse::parent("parent", &r.parent)?;
+        let space = parse::space(r.space)?;
+        let kind = parse::kind(&r.kind)?;
+        let request_id = parse::request_id(&r.request_id)?;
+        require_writer(&principal, &commune, space)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let (author, at_us) = (principal.actor().unwrap_or_default(), self.now());
+        let content = content(r.title, r.body, r.details);
+        let command = || Command::CreateDraft {
+            commune: commune.to_string(),
+            publication_id: id.clone(),
+            space,
+            kind,
+            content: content.clone(),
+            author: author.clone(),
+            at_us,
+        };
+        Ok(Response::new(self.run(&principal, &commune, &id, request_id, command).await?))
+    }
+
+    async fn update_draft(
+        &self,
+        request: Request<pb::UpdateDraftRequest>,
+    ) -> Result<Response<pb::PublicationResponse>, Status> {
+        let principal = principal(&request);
+        let r = request.into_inner();
+        let (commune, id) = parse::publication_name("name", &r.name)?;
+        let request_id = parse::request_id(&r.request_id)?;
+        self.require_writer_of(&principal, &commune, &id).await?;
+        let (content, at_us) = (content(r.title, r.body, r.details), self.now());
+        let command = || Command::UpdateDraft {
+            commune: commune.to_string(),
+            publication_id: id.clone(),
+            content: content.clone(),
+            at_us,
+        };
+        Ok(Response::new(self.run(&principal, &commune, &id, request_id, command).await?))
+    }
+
+    async fn publish(&self, request: Request<pb::PublishRequest>) -> Result<Response<pb::PublicationResponse>, Status> {
+        let principal = principal(&request);
+        let r = request.into_inner();
+        let (commune, id) = parse::publication_name("name", &r.name)?;
+        let request_id = parse::request_id(&r.request_id)?;
+        let publish_at_us = match r.publish_at_us {
+            0 => None,
+            at if at > 0 => Some(at),
+            _ => return Err(ApiError::invalid("publish_at_us", "must be 0 (now) or a time").into()),
+        };
+        self.require_writer_of(&principal, &commune, &id).await?;
+        let now_us = self.now();
+        let command =
+            || Command::Publish { commune: commune.to_string(), publication_id: id.clone(), publish_at_us, now_us };
+        Ok(Response::new(self.run(&principal, &commune, &id, request_id, command).await?))
+    }
+
+    async fn amend(&self, request: Request<pb::AmendRequest>) -> Result<Response<pb::PublicationResponse>, Status> {
+        let principal = principal(&request);
+        let r = request.into_inner();
+        let (commune, id) = parse::publication_name("name", &r.name)?;
+        let request_id = parse::request_id(&r.request_id)?;
+        self.require_writer_of(&principal, &commune, &id).await?;
+        let (content, at_us) = (content(r.title, r.body, r.details), self.now());
+        let command = || Command::Amend {
+            commune: commune.to_string(),
+            publication_id: id.clone(),
+            content: content.clone(),
+            summary: r.summary_of_change.clone(),
+            at_us,
+        };
+        Ok(Response::new(self.run(&principal, &commune, &id, request_id, command).await?))
+    }
+
+    async fn archive(&self, request: Request<pb::ArchiveRequest>) -> Result<Response<pb::PublicationResponse>, Status> {
+        let principal = principal(&request);
+        let r = request.into_inner();
+        let (commune, id) = parse::publication_name("name", &r.name)?;
+        let request_id = parse::request_id(&r.request_id)?;
+        self.require_writer_of(&principal, &commune, &id).await?;
+        let at_us = self.now();
+        let command = || Command::Archive {
+            commune: commune.to_string(),
+            publication_id: id.clone(),
+            reason: r.reason.clone(),
+            at_us,
+        };
+        Ok(Response::new(self.run(&principal, &commune, &id, request_id, command).await?))
+    }
+
+    async fn get_publication(
+        &self,
+        request: Request<pb::GetPublicationRequest>,
+    ) -> Result<Response<pb::Publication>, Status> {
+        let principal = principal(&request);
+        let (commune, id) = parse::publication_name("name", &request.get_ref().name)?;
+        Ok(Response::new(self.read(&principal, &commune, &id).await?))
+    }
+
+    async fn list_publications(
+        &self,
+        request: Request<pb::ListPublicationsRequest>,
+    ) -> Result<Response<pb::ListPublicationsResponse>, Status> {
+        let principal = principal(&request);
+        let r = request.into_inner();
+        let commune = parse::parent("parent", &r.parent)?;
+        let page_size = match r.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            n if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+            _ => return Err(ApiError::invalid("page_size", "must be between 1 and 100").into()),
+        };
+        let cursor = match r.page_token.as_str() {
+            "" => None,
+            token => Some(
+                Cursor::decode(token).ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?,
+            ),
+        };
+        let filter = Filter {
+            space: if r.space == 0 { None } else { Some(parse::space(r.space)?) },
+            kind: if r.kind.is_empty() { None } else { Some(parse::kind(&r.kind)?) },
+            status: parse::status(r.status)?,
+        };
+        let viewer = self.viewer(&principal, &commune);
+        let (publications, next) = read_model::list(
+            self.store.database(),
+            commune.as_str(),
+            &filter,
+            &viewer,
+            page_size.unsigned_abs(),
+            cursor.as_ref(),
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListPublicationsResponse {
+            publications,
+            next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
+        }))
+    }
+
+    async fn list_revisions(
+        &self,
+        request: Request<pb::ListRevisionsRequest>,
+    ) -> Result<Response<pb::ListRevisionsResponse>, Status> {
+        let principal = principal(&request);
+        let (commune, id) = parse::publication_name("name", &request.get_ref().name)?;
+        // Revisions are as public as the publication itself.
+        self.read(&principal, &commune, &id).await?;
+        let revisions = read_model::revisions(self.store.database(), &id).await.map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListRevisionsResponse { revisions }))
+    }
+}

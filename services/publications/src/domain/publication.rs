@@ -1,0 +1,552 @@
+//! The publication aggregate as a decider: draft → publish (now or at a
+//! scheduled time) → amend (each amendment a public revision) → archive.
+
+use miroir_eventstore::decider::{Decider, EventCodec};
+use miroir_eventstore::{NewEvent, RecordedEvent};
+use miroir_proto::publications::v1 as pb;
+
+use super::details;
+use super::diff::diff_lines;
+
+pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 3..=200;
+pub const MAX_BODY_CHARS: usize = 100_000;
+pub const REASON_CHARS: std::ops::RangeInclusive<usize> = 3..=2000;
+
+/// Which space publishes: the town hall's or the residents' collective's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Space {
+    Official,
+    Citizen,
+}
+
+impl Space {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Space::Official => "official",
+            Space::Citizen => "citizen",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Space::Official, Space::Citizen].into_iter().find(|s| s.as_str() == raw)
+    }
+
+    pub fn from_pb(space: i32) -> Option<Self> {
+        match pb::Space::try_from(space) {
+            Ok(pb::Space::Official) => Some(Space::Official),
+            Ok(pb::Space::Citizen) => Some(Space::Citizen),
+            _ => None,
+        }
+    }
+
+    pub fn to_pb(self) -> pb::Space {
+        match self {
+            Space::Official => pb::Space::Official,
+            Space::Citizen => pb::Space::Citizen,
+        }
+    }
+}
+
+/// What is published; each kind belongs to one space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Project,
+    Decision,
+    Minutes,
+    Budget,
+    News,
+    Post,
+    Activity,
+    FollowUp,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Project,
+        Kind::Decision,
+        Kind::Minutes,
+        Kind::Budget,
+        Kind::News,
+        Kind::Post,
+        Kind::Activity,
+        Kind::FollowUp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Project => "project",
+            Kind::Decision => "decision",
+            Kind::Minutes => "minutes",
+            Kind::Budget => "budget",
+            Kind::News => "news",
+            Kind::Post => "post",
+            Kind::Activity => "activity",
+            Kind::FollowUp => "follow_up",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    pub fn space(self) -> Space {
+        match self {
+            Kind::Post | Kind::Activity | Kind::FollowUp => Space::Citizen,
+            _ => Space::Official,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Published,
+    Archived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+}
+
+/// What the aggregate needs to decide; `None` before the draft.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Publication(pub Option<PublicationState>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicationState {
+    pub commune: String,
+    pub space: Space,
+    pub kind: Kind,
+    pub status: Status,
+    pub title: String,
+    pub body: String,
+    pub details: pb::PublicationDetails,
+    pub revision: u32,
+}
+
+/// The text of a publication as a writer gives it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Content {
+    pub title: String,
+    pub body: String,
+    pub details: Option<pb::PublicationDetails>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    CreateDraft {
+        commune: String,
+        publication_id: String,
+        space: Space,
+        kind: Kind,
+        content: Content,
+        author: String,
+        at_us: i64,
+    },
+    UpdateDraft {
+        commune: String,
+        publication_id: String,
+        content: Content,
+        at_us: i64,
+    },
+    /// Publishes at `publish_at_us` (`None` = now, `now_us`).
+    Publish {
+        commune: String,
+        publication_id: String,
+        publish_at_us: Option<i64>,
+        now_us: i64,
+    },
+    Amend {
+        commune: String,
+        publication_id: String,
+        content: Content,
+        summary: String,
+        at_us: i64,
+    },
+    Archive {
+        commune: String,
+        publication_id: String,
+        reason: String,
+        at_us: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Drafted(pb::PublicationDrafted),
+    DraftUpdated(pb::PublicationDraftUpdated),
+    Published(pb::PublicationPublished),
+    Amended(pb::PublicationAmended),
+    Archived(pb::PublicationArchived),
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("publication {0} already exists")]
+    AlreadyExists(String),
+    #[error("publication {0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    WrongState(&'static str),
+}
+
+pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> DomainError {
+    DomainError::Invalid { field: field.into(), reason: reason.into() }
+}
+
+fn found<'s>(state: &'s Publication, commune: &str, id: &str) -> Result<&'s PublicationState, DomainError> {
+    state.0.as_ref().filter(|s| s.commune == commune).ok_or_else(|| DomainError::NotFound(id.to_owned()))
+}
+
+/// Trimmed title and body, checked, and the details checked against the kind.
+fn checked(kind: Kind, content: Content) -> Result<(String, String, pb::PublicationDetails), DomainError> {
+    let title = content.title.trim();
+    if !TITLE_CHARS.contains(&title.chars().count()) || title.chars().any(char::is_control) {
+        return Err(invalid(
+            "title",
+            format!("must be {} to {} characters on one line", TITLE_CHARS.start(), TITLE_CHARS.end()),
+        ));
+    }
+    let body = content.body.trim();
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(invalid("body", format!("must be at most {MAX_BODY_CHARS} characters")));
+    }
+    let details = details::check(kind, content.details)?;
+    Ok((title.to_owned(), body.to_owned(), details))
+}
+
+fn reason(field: &'static str, text: &str) -> Result<String, DomainError> {
+    let text = text.trim();
+    if !REASON_CHARS.contains(&text.chars().count()) {
+        return Err(invalid(field, format!("must be {} to {} characters", REASON_CHARS.start(), REASON_CHARS.end())));
+    }
+    Ok(text.to_owned())
+}
+
+pub struct PublicationDecider;
+
+impl Decider for PublicationDecider {
+    type State = Publication;
+    type Command = Command;
+    type Event = Event;
+    type Error = DomainError;
+
+    fn decide(state: &Publication, command: Command) -> Result<Vec<Event>, DomainError> {
+        match command {
+            Command::CreateDraft { commune, publication_id, space, kind, content, author, at_us } => {
+                if state.0.is_some() {
+                    return Err(DomainError::AlreadyExists(publication_id));
+                }
+                if kind.space() != space {
+                    return Err(invalid(
+                        "kind",
+                        format!("a {} is not published in the {} space", kind.as_str(), space.as_str()),
+                    ));
+                }
+                let (title, body, details) = checked(kind, content)?;
+                Ok(vec![Event::Drafted(pb::PublicationDrafted {
+                    publication_id,
+                    space: space.to_pb() as i32,
+                    kind: kind.as_str().to_owned(),
+                    title,
+                    body,
+                    commune,
+                    author,
+                    drafted_at_us: at_us,
+                    details: Some(details),
+                })])
+            }
+            Command::UpdateDraft { commune, publication_id, content, at_us } => {
+                let s = found(state, &commune, &publication_id)?;
+                if s.status != Status::Draft {
+                    return Err(DomainError::WrongState("only a draft can be rewritten; amend a published item"));
+                }
+                let (title, body, details) = checked(s.kind, content)?;
+                Ok(vec![Event::DraftUpdated(pb::PublicationDraftUpdated {
+                    publication_id,
+                    title,
+                    body,
+                    details: Some(details),
+                    updated_at_us: at_us,
+                })])
+            }
+            Command::Publish { commune, publication_id, publish_at_us, now_us } => {
+                let s = found(state, &commune, &publication_id)?;
+                if s.status != Status::Draft {
+                    return Err(DomainError::WrongState("this publication is already published"));
+                }
+                let at = match publish_at_us {
+                    None => now_us,
+                    Some(at) if at >= now_us => at,
+                    Some(_) => return Err(invalid("publish_at_us", "must not be in the past")),
+                };
+                Ok(vec![Event::Published(pb::PublicationPublished {
+                    publication_id,
+                    published_at_us: at,
+                    scheduled: at > now_us,
+                    decided_at_us: now_us,
+                })])
+            }
+            Command::Amend { commune, publication_id, content, summary, at_us } => {
+                let s = found(state, &commune, &publication_id)?;
+                match s.status {
+                    Status::Draft => return Err(DomainError::WrongState("a draft is rewritten, not amended")),
+                    Status::Archived => return Err(DomainError::WrongState("an archived publication is not amended")),
+                    Status::Published => {}
+                }
+                let summary = reason("summary_of_change", &summary)?;
+                let (title, body, details) = checked(s.kind, content)?;
+                if title == s.title && body == s.body && details == s.details {
+                    return Err(invalid("body", "the amendment changes nothing"));
+                }
+                Ok(vec![Event::Amended(pb::PublicationAmended {
+                    publication_id,
+                    revision: s.revision + 1,
+                    body_diff: diff_lines(&s.body, &body),
+                    title,
+                    body,
+                    summary_of_change: summary,
+                    previous_title: s.title.clone(),
+                    previous_body: s.body.clone(),
+                    details: Some(details),
+                    amended_at_us: at_us,
+                })])
+            }
+            Command::Archive { commune, publication_id, reason: text, at_us } => {
+                let s = found(state, &commune, &publication_id)?;
+                match s.status {
+                    Status::Draft => {
+                        return Err(DomainError::WrongState("a draft was never published; nothing to archive"));
+                    }
+                    Status::Archived => return Err(DomainError::WrongState("this publication is already archived")),
+                    Status::Published => {}
+                }
+                let reason = reason("reason", &text)?;
+                Ok(vec![Event::Archived(pb::PublicationArchived { publication_id, reason, archived_at_us: at_us })])
+            }
+        }
+    }
+
+    fn evolve(state: Publication, event: &Event) -> Publication {
+        let Publication(current) = state;
+        match (current, event) {
+            (_, Event::Drafted(e)) => {
+                let (Some(space), Some(kind)) = (Space::from_pb(e.space), Kind::parse(&e.kind)) else {
+                    return Publication(None);
+                };
+                Publication(Some(PublicationState {
+                    commune: e.commune.clone(),
+                    space,
+                    kind,
+                    status: Status::Draft,
+                    title: e.title.clone(),
+                    body: e.body.clone(),
+                    details: e.details.clone().unwrap_or_default(),
+                    revision: 0,
+                }))
+            }
+            (Some(mut s), Event::DraftUpdated(e)) => {
+                s.title = e.title.clone();
+                s.body = e.body.clone();
+                s.details = e.details.clone().unwrap_or_default();
+                Publication(Some(s))
+            }
+            (Some(mut s), Event::Published(_)) => {
+                s.status = Status::Published;
+                Publication(Some(s))
+            }
+            (Some(mut s), Event::Amended(e)) => {
+                s.title = e.title.clone();
+                s.body = e.body.clone();
+                s.details = e.details.clone().unwrap_or_default();
+                s.revision = e.revision;
+                Publication(Some(s))
+            }
+            (Some(mut s), Event::Archived(_)) => {
+                s.status = Status::Archived;
+                Publication(Some(s))
+            }
+            (None, _) => Publication(None),
+        }
+    }
+}
+
+impl EventCodec for Event {
+    fn encode(&self) -> NewEvent {
+        match self {
+            Event::Drafted(e) => NewEvent::from_message(e),
+            Event::DraftUpdated(e) => NewEvent::from_message(e),
+            Event::Published(e) => NewEvent::from_message(e),
+            Event::Amended(e) => NewEvent::from_message(e),
+            Event::Archived(e) => NewEvent::from_message(e),
+        }
+    }
+
+    fn decode(event: &RecordedEvent) -> Result<Option<Self>, prost::DecodeError> {
+        if let Some(e) = event.decode::<pb::PublicationDrafted>() {
+            return e.map(|e| Some(Event::Drafted(e)));
+        }
+        if let Some(e) = event.decode::<pb::PublicationDraftUpdated>() {
+            return e.map(|e| Some(Event::DraftUpdated(e)));
+        }
+        if let Some(e) = event.decode::<pb::PublicationPublished>() {
+            return e.map(|e| Some(Event::Published(e)));
+        }
+        if let Some(e) = event.decode::<pb::PublicationAmended>() {
+            return e.map(|e| Some(Event::Amended(e)));
+        }
+        if let Some(e) = event.decode::<pb::PublicationArchived>() {
+            return e.map(|e| Some(Event::Archived(e)));
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARIS: &str = "75056";
+
+    fn given(commands: Vec<Command>) -> Publication {
+        commands.into_iter().fold(Publication::default(), |state, command| {
+            let events = PublicationDecider::decide(&state, command).expect("given commands are valid");
+            events.iter().fold(state, PublicationDecider::evolve)
+        })
+    }
+
+    fn content(title: &str, body: &str) -> Content {
+        Content { title: title.into(), body: body.into(), details: None }
+    }
+
+    fn draft(space: Space, kind: Kind) -> Command {
+        Command::CreateDraft {
+            commune: PARIS.into(),
+            publication_id: "p1".into(),
+            space,
+            kind,
+            content: content("Fête du village", "Samedi sur la place.\nVenez nombreux."),
+            author: "acct-1".into(),
+            at_us: 1,
+        }
+    }
+
+    fn publish(at: Option<i64>, now: i64) -> Command {
+        Command::Publish { commune: PARIS.into(), publication_id: "p1".into(), publish_at_us: at, now_us: now }
+    }
+
+    fn amend(body: &str, summary: &str) -> Command {
+        Command::Amend {
+            commune: PARIS.into(),
+            publication_id: "p1".into(),
+            content: content("Fête du village", body),
+            summary: summary.into(),
+            at_us: 50,
+        }
+    }
+
+    fn archive(reason: &str) -> Command {
+        Command::Archive { commune: PARIS.into(), publication_id: "p1".into(), reason: reason.into(), at_us: 60 }
+    }
+
+    #[test]
+    fn each_kind_belongs_to_its_space() {
+        assert!(PublicationDecider::decide(&Publication::default(), draft(Space::Official, Kind::News)).is_ok());
+        assert!(PublicationDecider::decide(&Publication::default(), draft(Space::Citizen, Kind::Activity)).is_ok());
+        assert!(matches!(
+            PublicationDecider::decide(&Publication::default(), draft(Space::Citizen, Kind::News)),
+            Err(DomainError::Invalid { field, .. }) if field == "kind"
+        ));
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn a_draft_is_published_now_or_later_but_not_in_the_past() {
+        let state = given(vec![draft(Space::Official, Kind::News)]);
+        let events = PublicationDecider::decide(&state, publish(None, 10)).expect("now");
+        assert!(matches!(events.as_slice(), [Event::Published(e)] if e.published_at_us == 10 && !e.scheduled));
+        let events = PublicationDecider::decide(&state, publish(Some(99), 10)).expect("later");
+        assert!(matches!(events.as_slice(), [Event::Published(e)] if e.published_at_us == 99 && e.scheduled));
+        assert!(matches!(
+            PublicationDecider::decide(&state, publish(Some(9), 10)),
+            Err(DomainError::Invalid { field, .. }) if field == "publish_at_us"
+        ));
+        let published = given(vec![draft(Space::Official, Kind::News), publish(None, 10)]);
+        assert!(matches!(PublicationDecider::decide(&published, publish(None, 11)), Err(DomainError::WrongState(_))));
+    }
+
+    #[test]
+    fn only_a_published_item_is_amended_and_each_amendment_is_a_numbered_revision_with_a_diff() {
+        let drafted = given(vec![draft(Space::Official, Kind::News)]);
+        assert!(matches!(
+            PublicationDecider::decide(&drafted, amend("x", "correction")),
+            Err(DomainError::WrongState(_))
+        ));
+        let state = given(vec![draft(Space::Official, Kind::News), publish(None, 10)]);
+        let events =
+            PublicationDecider::decide(&state, amend("Dimanche sur la place.\nVenez nombreux.", "Changement de jour"))
+                .expect("amend");
+        let [Event::Amended(e)] = events.as_slice() else { panic!("{events:?}") };
+        assert_eq!(e.revision, 1);
+        assert_eq!(e.previous_body, "Samedi sur la place.\nVenez nombreux.");
+        assert_eq!(e.body_diff.len(), 3);
+        let state = events.iter().fold(state, PublicationDecider::evolve);
+        let events = PublicationDecider::decide(&state, amend("Lundi.", "Encore")).expect("second amendment");
+        assert!(matches!(events.as_slice(), [Event::Amended(e)] if e.revision == 2));
+    }
+
+    #[test]
+    fn an_amendment_needs_a_summary_and_a_change() {
+        let state = given(vec![draft(Space::Official, Kind::News), publish(None, 10)]);
+        assert!(matches!(
+            PublicationDecider::decide(&state, amend("Autre", " ")),
+            Err(DomainError::Invalid { field, .. }) if field == "summary_of_change"
+        ));
+        assert!(matches!(
+            PublicationDecider::decide(&state, amend("Samedi sur la place.\nVenez nombreux.", "rien")),
+            Err(DomainError::Invalid { field, .. }) if field == "body"
+        ));
+    }
+
+    #[test]
+    fn archiving_needs_a_reason_and_ends_amendments() {
+        let drafted = given(vec![draft(Space::Official, Kind::News)]);
+        assert!(matches!(PublicationDecider::decide(&drafted, archive("obsolète")), Err(DomainError::WrongState(_))));
+        let state = given(vec![draft(Space::Official, Kind::News), publish(None, 10)]);
+        assert!(matches!(
+            PublicationDecider::decide(&state, archive("")),
+            Err(DomainError::Invalid { field, .. }) if field == "reason"
+        ));
+        let archived = given(vec![draft(Space::Official, Kind::News), publish(None, 10), archive("Événement passé")]);
+        assert_eq!(archived.0.as_ref().map(|s| s.status), Some(Status::Archived));
+        assert!(PublicationDecider::decide(&archived, amend("x", "correction")).is_err());
+        assert!(PublicationDecider::decide(&archived, archive("encore")).is_err());
+    }
+
+    #[test]
+    fn another_communes_publication_is_not_found_and_titles_are_checked() {
+        let state = given(vec![draft(Space::Official, Kind::News)]);
+        let lyon =
+            Command::Publish { commune: "69123".into(), publication_id: "p1".into(), publish_at_us: None, now_us: 1 };
+        assert_eq!(PublicationDecider::decide(&state, lyon), Err(DomainError::NotFound("p1".into())));
+        let bad = Command::UpdateDraft {
+            commune: PARIS.into(),
+            publication_id: "p1".into(),
+            content: content("a", ""),
+            at_us: 2,
+        };
+        assert!(
+            matches!(PublicationDecider::decide(&state, bad), Err(DomainError::Invalid { field, .. }) if field == "title")
+        );
+    }
+}
