@@ -498,6 +498,40 @@ async fn lists_are_newest_first_and_paged(backend: Backend) {
     assert!(running.client.list_publications(request).await.expect("list").into_inner().publications.is_empty());
 }
 
+async fn a_follow_up_note_follows_a_published_commune_project(backend: Backend) {
+    let mut running = start(backend).await;
+    let request = running.agent(project());
+    let school = running.draft_as(request).await;
+    let note = |project_publication_id: &str| pb::CreateDraftRequest {
+        parent: format!("communes/{PARIS}"),
+        space: pb::Space::Citizen as i32,
+        kind: "follow_up".into(),
+        title: "Où en est l'école ?".into(),
+        body: "Le chantier semble arrêté depuis un mois.".into(),
+        details: Some(pb::PublicationDetails {
+            follow_up: Some(pb::FollowUpDetails { project_publication_id: project_publication_id.into() }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let request = running.member(note(&school.publication_id));
+    let status = running.client.create_draft(request).await.expect_err("the project is still a draft");
+    assert_eq!(field(&status).as_deref(), Some("details.follow_up.project_publication_id"));
+    let news = running.news("Pas un projet").await;
+    running.publish(&news.name, 0).await;
+    let request = running.member(note(&news.publication_id));
+    let status = running.client.create_draft(request).await.expect_err("news is not a project");
+    assert_eq!(field(&status).as_deref(), Some("details.follow_up.project_publication_id"));
+
+    running.publish(&school.name, 0).await;
+    let request = running.member(note(&school.publication_id));
+    let follow_up = running.draft_as(request).await;
+    assert_eq!(
+        follow_up.details.and_then(|d| d.follow_up).map(|f| f.project_publication_id),
+        Some(school.publication_id.clone())
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod postgres {
@@ -517,4 +551,5 @@ on_both_backends!(
     a_retried_request_creates_one_draft,
     bad_input_names_the_field,
     lists_are_newest_first_and_paged,
+    a_follow_up_note_follows_a_published_commune_project,
 );

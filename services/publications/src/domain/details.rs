@@ -30,6 +30,18 @@ pub fn check(kind: Kind, details: Option<pb::PublicationDetails>) -> Result<pb::
         (Some(_), _) => return Err(wrong("budget")),
         (None, _) => {}
     }
+    match (&details.follow_up, kind) {
+        (Some(follow_up), Kind::FollowUp) => {
+            if uuid::Uuid::parse_str(&follow_up.project_publication_id).is_err() {
+                return Err(invalid("details.follow_up.project_publication_id", "must be a publication id"));
+            }
+        }
+        (None, Kind::FollowUp) => {
+            return Err(invalid("details.follow_up", "is required: which commune project this note follows"));
+        }
+        (Some(_), _) => return Err(wrong("follow_up")),
+        (None, _) => {}
+    }
     Ok(details)
 }
 
@@ -205,6 +217,16 @@ mod tests {
         assert_eq!(field(check(Kind::News, project(|_| {}))), "details.project");
         assert!(check(Kind::News, None).is_ok());
         assert_eq!(field(check(Kind::Decision, None)), "details.decision");
+        assert_eq!(field(check(Kind::FollowUp, None)), "details.follow_up");
+        let follows = |id: &str| {
+            Some(pb::PublicationDetails {
+                follow_up: Some(pb::FollowUpDetails { project_publication_id: id.into() }),
+                ..Default::default()
+            })
+        };
+        assert!(check(Kind::FollowUp, follows("0190c0de-0000-7000-8000-000000000000")).is_ok());
+        assert_eq!(field(check(Kind::FollowUp, follows("p1"))), "details.follow_up.project_publication_id");
+        assert_eq!(field(check(Kind::Post, follows("0190c0de-0000-7000-8000-000000000000"))), "details.follow_up");
         let budget = |year, label: &str| {
             Some(pb::PublicationDetails {
                 budget: Some(pb::BudgetDetails {
