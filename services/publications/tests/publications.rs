@@ -490,6 +490,21 @@ async fn lists_are_newest_first_and_paged(backend: Backend) {
         page_token = page.next_page_token;
     }
     assert_eq!(titles, vec!["Nouvelle Trois", "Nouvelle Deux", "Nouvelle Un"]);
+    let first = pb::ListPublicationsRequest {
+        parent: format!("communes/{PARIS}"),
+        kind: "news".into(),
+        page_size: 1,
+        ..Default::default()
+    };
+    let token = running.client.list_publications(first).await.expect("list").into_inner().next_page_token;
+    let other = pb::ListPublicationsRequest {
+        parent: format!("communes/{PARIS}"),
+        kind: "budget".into(),
+        page_token: token,
+        ..Default::default()
+    };
+    let status = running.client.list_publications(other).await.expect_err("a token continues its own list");
+    assert_eq!(field(&status).as_deref(), Some("page_token"));
     let request = pb::ListPublicationsRequest {
         parent: format!("communes/{PARIS}"),
         kind: "project".into(),

@@ -274,16 +274,21 @@ impl PublicationsRpc for PublicationsApi {
             n if (1..=MAX_PAGE_SIZE).contains(&n) => n,
             _ => return Err(ApiError::invalid("page_size", "must be between 1 and 100").into()),
         };
-        let cursor = match r.page_token.as_str() {
-            "" => None,
-            token => Some(
-                Cursor::decode(token).ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?,
-            ),
-        };
         let filter = Filter {
             space: if r.space == 0 { None } else { Some(parse::space(r.space)?) },
             kind: if r.kind.is_empty() { None } else { Some(parse::kind(&r.kind)?) },
             status: parse::status(r.status)?,
+        };
+        let cursor = match r.page_token.as_str() {
+            "" => None,
+            token => {
+                let cursor = Cursor::decode(token)
+                    .ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?;
+                if cursor.filter != filter.key() {
+                    return Err(ApiError::invalid("page_token", "was given for other filters").into());
+                }
+                Some(cursor)
+            }
         };
         let viewer = self.viewer(&principal, &commune);
         let (publications, next) = read_model::list(

@@ -29,23 +29,38 @@ pub struct Filter {
     pub status: Option<pb::PublicationStatus>,
 }
 
-/// Where the next page starts: after this (published time, id).
+impl Filter {
+    /// The filters as text, kept in page tokens: a token only continues the list it came from.
+    pub fn key(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.space.map(Space::as_str).unwrap_or_default(),
+            self.kind.map(Kind::as_str).unwrap_or_default(),
+            self.status.map(|s| s.as_str_name()).unwrap_or_default()
+        )
+    }
+}
+
+/// Where the next page starts: after this (published time, id), in the list of these filters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
     pub published_at_us: i64,
     pub publication_id: String,
+    /// [`Filter::key`] of the list.
+    pub filter: String,
 }
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{}:{}", self.published_at_us, self.publication_id))
+        URL_SAFE_NO_PAD.encode(format!("{}:{}:{}", self.published_at_us, self.publication_id, self.filter))
     }
 
     pub fn decode(token: &str) -> Option<Self> {
         let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
-        let (at, id) = raw.split_once(':')?;
+        let mut parts = raw.splitn(3, ':');
+        let (at, id, filter) = (parts.next()?, parts.next()?, parts.next()?);
         uuid::Uuid::parse_str(id).ok()?;
-        Some(Cursor { published_at_us: at.parse().ok()?, publication_id: id.to_owned() })
+        Some(Cursor { published_at_us: at.parse().ok()?, publication_id: id.to_owned(), filter: filter.to_owned() })
     }
 }
 
@@ -177,9 +192,11 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     let next = if publications.len() > page_size as usize {
         publications.truncate(page_size as usize);
-        publications
-            .last()
-            .map(|p| Cursor { published_at_us: p.published_at_us, publication_id: p.publication_id.clone() })
+        publications.last().map(|p| Cursor {
+            published_at_us: p.published_at_us,
+            publication_id: p.publication_id.clone(),
+            filter: filter.key(),
+        })
     } else {
         None
     };
@@ -203,7 +220,11 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_garbage() {
-        let cursor = Cursor { published_at_us: 42, publication_id: "0190c0de-0000-7000-8000-000000000000".into() };
+        let cursor = Cursor {
+            published_at_us: 42,
+            publication_id: "0190c0de-0000-7000-8000-000000000000".into(),
+            filter: "official/news/".into(),
+        };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("nope"), None);
         assert_eq!(Cursor::decode(""), None);
