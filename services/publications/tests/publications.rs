@@ -305,6 +305,34 @@ async fn amendments_keep_a_public_revision_history_with_a_diff(backend: Backend)
         ]
     );
 
+    // A project's progress is public history too: each update is a revision with the details before and after.
+    let request = running.agent(project());
+    let school = running.draft_as(request).await;
+    running.publish(&school.name, 0).await;
+    let mut progressed = project().details;
+    if let Some(p) = progressed.as_mut().and_then(|d| d.project.as_mut()) {
+        p.progress_percent = 60;
+    }
+    let request = running.agent(pb::AmendRequest {
+        name: school.name.clone(),
+        title: school.title.clone(),
+        body: school.body.clone(),
+        details: progressed,
+        summary_of_change: "Avancement : 60 %".into(),
+        ..Default::default()
+    });
+    running.client.amend(request).await.expect("progress update");
+    let request = pb::ListRevisionsRequest { name: school.name.clone() };
+    let revisions = running.client.list_revisions(request).await.expect("revisions").into_inner().revisions;
+    let progress = |d: Option<&pb::PublicationDetails>| d.and_then(|d| d.project.as_ref()).map(|p| p.progress_percent);
+    assert_eq!(
+        revisions
+            .iter()
+            .map(|r| (progress(r.previous_details.as_ref()), progress(r.details.as_ref())))
+            .collect::<Vec<_>>(),
+        vec![(Some(30), Some(60))]
+    );
+
     let request = running.agent(amend("Première ligne.\nLigne corrigée.\nAjout.", ""));
     let refused = running.client.amend(request).await.expect_err("a summary is required");
     assert_eq!(field(&refused).as_deref(), Some("summary_of_change"));
@@ -513,7 +541,7 @@ async fn lists_are_newest_first_and_paged(backend: Backend) {
     assert!(running.client.list_publications(request).await.expect("list").into_inner().publications.is_empty());
 }
 
-async fn a_follow_up_note_follows_a_published_commune_project(backend: Backend) {
+async fn follow_ups_and_decisions_point_to_published_items(backend: Backend) {
     let mut running = start(backend).await;
     let request = running.agent(project());
     let school = running.draft_as(request).await;
@@ -532,15 +560,40 @@ async fn a_follow_up_note_follows_a_published_commune_project(backend: Backend) 
     let request = running.member(note(&school.publication_id));
     let status = running.client.create_draft(request).await.expect_err("the project is still a draft");
     assert_eq!(field(&status).as_deref(), Some("details.follow_up.project_publication_id"));
-    let news = running.news("Pas un projet").await;
-    running.publish(&news.name, 0).await;
-    let request = running.member(note(&news.publication_id));
+    let not_a_project = running.news("Pas un projet").await;
+    running.publish(&not_a_project.name, 0).await;
+    let request = running.member(note(&not_a_project.publication_id));
     let status = running.client.create_draft(request).await.expect_err("news is not a project");
     assert_eq!(field(&status).as_deref(), Some("details.follow_up.project_publication_id"));
 
     running.publish(&school.name, 0).await;
     let request = running.member(note(&school.publication_id));
     let follow_up = running.draft_as(request).await;
+
+    let decision = |related: &str| pb::CreateDraftRequest {
+        kind: "decision".into(),
+        details: Some(pb::PublicationDetails {
+            decision: Some(pb::DecisionDetails {
+                session_date: "2026-03-03".into(),
+                number: "2026-012".into(),
+                votes_for: 15,
+                votes_against: 2,
+                abstentions: 1,
+                related_publication_ids: vec![school.publication_id.clone(), related.into()],
+            }),
+            ..Default::default()
+        }),
+        ..news("Approbation du marché de travaux de l'école", "Le conseil approuve le marché.")
+    };
+    let request = running.agent(decision("0190c0de-0000-7000-8000-00000000dead"));
+    let status = running.client.create_draft(request).await.expect_err("an unknown related publication");
+    assert_eq!(field(&status).as_deref(), Some("details.decision.related_publication_ids[1]"));
+    let request = running.agent(decision(&not_a_project.publication_id));
+    let decided = running.draft_as(request).await;
+    assert_eq!(
+        decided.details.and_then(|d| d.decision).map(|d| (d.votes_for, d.votes_against, d.abstentions)),
+        Some((15, 2, 1))
+    );
     assert_eq!(
         follow_up.details.and_then(|d| d.follow_up).map(|f| f.project_publication_id),
         Some(school.publication_id.clone())
@@ -566,5 +619,5 @@ on_both_backends!(
     a_retried_request_creates_one_draft,
     bad_input_names_the_field,
     lists_are_newest_first_and_paged,
-    a_follow_up_note_follows_a_published_commune_project,
+    follow_ups_and_decisions_point_to_published_items,
 );

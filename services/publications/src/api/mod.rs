@@ -75,26 +75,44 @@ impl PublicationsApi {
             .ok_or(ApiError::NotFound)
     }
 
-    /// A follow-up note must follow a project the commune has published
-    /// (the decider checks the id's shape; only the read model knows it exists).
-    async fn check_followed_project(
+    /// The publications that details point to must be public ones of this
+    /// commune: the project a follow-up note follows, the items a council
+    /// decision relates to (the decider checks the ids' shape; only the read
+    /// model knows what exists).
+    async fn check_references(
         &self,
         commune: &InseeCode,
         details: Option<&pb::PublicationDetails>,
     ) -> Result<(), ApiError> {
-        let Some(follow_up) = details.and_then(|d| d.follow_up.as_ref()) else { return Ok(()) };
-        let id = &follow_up.project_publication_id;
-        if uuid::Uuid::parse_str(id).is_err() {
-            return Ok(());
-        }
         let public = Viewer { now_us: self.now(), writes_official: false, writes_citizen: false };
-        match read_model::get(self.store.database(), commune.as_str(), id, &public).await? {
-            Some(project) if project.kind == crate::domain::Kind::Project.as_str() => Ok(()),
-            _ => Err(ApiError::invalid(
-                "details.follow_up.project_publication_id",
-                "must be a project published by this commune",
-            )),
+        let db = self.store.database();
+        if let Some(follow_up) = details.and_then(|d| d.follow_up.as_ref()) {
+            let id = &follow_up.project_publication_id;
+            if uuid::Uuid::parse_str(id).is_ok() {
+                match read_model::get(db, commune.as_str(), id, &public).await? {
+                    Some(project) if project.kind == crate::domain::Kind::Project.as_str() => {}
+                    _ => {
+                        return Err(ApiError::invalid(
+                            "details.follow_up.project_publication_id",
+                            "must be a project published by this commune",
+                        ));
+                    }
+                }
+            }
         }
+        if let Some(decision) = details.and_then(|d| d.decision.as_ref()) {
+            for (i, id) in decision.related_publication_ids.iter().enumerate() {
+                if uuid::Uuid::parse_str(id).is_ok()
+                    && read_model::get(db, commune.as_str(), id, &public).await?.is_none()
+                {
+                    return Err(ApiError::invalid(
+                        format!("details.decision.related_publication_ids[{i}]"),
+                        "must be a publication of this commune",
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Checks that `principal` writes in the space of an existing publication.
@@ -166,7 +184,7 @@ impl PublicationsRpc for PublicationsApi {
         let kind = parse::kind(&r.kind)?;
         let request_id = parse::request_id(&r.request_id)?;
         require_writer(&principal, &commune, space)?;
-        self.check_followed_project(&commune, r.details.as_ref()).await?;
+        self.check_references(&commune, r.details.as_ref()).await?;
         let id = uuid::Uuid::now_v7().to_string();
         let (author, at_us) = (principal.actor().unwrap_or_default(), self.now());
         let content = content(r.title, r.body, r.details);
@@ -191,7 +209,7 @@ impl PublicationsRpc for PublicationsApi {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let request_id = parse::request_id(&r.request_id)?;
         self.require_writer_of(&principal, &commune, &id).await?;
-        self.check_followed_project(&commune, r.details.as_ref()).await?;
+        self.check_references(&commune, r.details.as_ref()).await?;
         let (content, at_us) = (content(r.title, r.body, r.details), self.now());
         let command = || Command::UpdateDraft {
             commune: commune.to_string(),
@@ -225,7 +243,7 @@ impl PublicationsRpc for PublicationsApi {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let request_id = parse::request_id(&r.request_id)?;
         self.require_writer_of(&principal, &commune, &id).await?;
-        self.check_followed_project(&commune, r.details.as_ref()).await?;
+        self.check_references(&commune, r.details.as_ref()).await?;
         let (content, at_us) = (content(r.title, r.body, r.details), self.now());
         let command = || Command::Amend {
             commune: commune.to_string(),

@@ -317,6 +317,7 @@ impl Decider for PublicationDecider {
                     previous_title: s.title.clone(),
                     previous_body: s.body.clone(),
                     details: Some(details),
+                    previous_details: Some(s.details.clone()),
                     amended_at_us: at_us,
                 })])
             }

@@ -63,7 +63,7 @@ impl InlineProjection for PublicationsView {
             let mut p = load(conn, &e.publication_id).await?;
             p.title = e.title.clone();
             p.body = e.body.clone();
-            p.details = e.details;
+            p.details = e.details.clone();
             p.revision = e.revision;
             p.updated_at_us = e.amended_at_us;
             save(conn, &p, Status::Published, version).await?;
@@ -77,6 +77,8 @@ impl InlineProjection for PublicationsView {
                 body_diff: e.body_diff,
                 amended_at_us: e.amended_at_us,
                 amended_by: event.metadata.actor.clone(),
+                previous_details: e.previous_details,
+                details: e.details,
             };
             sqlx::query("INSERT INTO publication_revisions (publication_id, revision, resource) VALUES ($1, $2, $3)")
                 .bind(&e.publication_id)
