@@ -177,6 +177,8 @@ pub enum Command {
     },
 }
 
+// Events live for one decision; boxing the amendment would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Drafted(pb::PublicationDrafted),
