@@ -33,7 +33,7 @@ struct Running {
     keys: Keys,
     clock: Arc<AtomicI64>,
     token: CancellationToken,
-    _db: TestDatabase,
+    db: TestDatabase,
 }
 
 impl Drop for Running {
@@ -64,7 +64,7 @@ async fn start(backend: Backend) -> Running {
         token.clone(),
     ));
     let client = PublicationsClient::connect(format!("http://{address}")).await.expect("connect");
-    Running { client, keys, clock, token, _db: db }
+    Running { client, keys, clock, token, db }
 }
 
 impl Running {
@@ -600,6 +600,84 @@ async fn follow_ups_and_decisions_point_to_published_items(backend: Backend) {
     );
 }
 
+/// A row of the read model: publication id, its columns as text, its encoded resource.
+type Row = (String, Vec<String>, Vec<u8>);
+
+/// Every row of the read model, in a fixed order.
+async fn read_model_rows(db: &miroir_platform::storage::Database) -> Vec<Row> {
+    use sqlx::Row as _;
+    let views = sqlx::query(
+        "SELECT publication_id, commune, space, kind, status, published_at_us, version, resource \
+         FROM publications_view ORDER BY publication_id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("views");
+    let revisions = sqlx::query(
+        "SELECT publication_id, revision, resource FROM publication_revisions ORDER BY publication_id, revision",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("revisions");
+    let mut rows: Vec<Row> = views
+        .iter()
+        .map(|r| {
+            let columns = vec![
+                r.get::<String, _>(1),
+                r.get::<String, _>(2),
+                r.get::<String, _>(3),
+                r.get::<String, _>(4),
+                r.get::<i64, _>(5).to_string(),
+                r.get::<i64, _>(6).to_string(),
+            ];
+            (r.get(0), columns, r.get(7))
+        })
+        .collect();
+    rows.extend(revisions.iter().map(|r| (r.get(0), vec![format!("revision {}", r.get::<i64, _>(1))], r.get(2))));
+    rows
+}
+
+async fn the_read_model_rebuilt_from_the_log_is_identical(backend: Backend) {
+    use miroir_eventstore::InlineProjection;
+    let mut running = start(backend).await;
+    let request = running.agent(project());
+    let school = running.draft_as(request).await;
+    running.publish(&school.name, 0).await;
+    let request = running.agent(pb::AmendRequest {
+        name: school.name.clone(),
+        title: "Rénovation de l'école Jules-Ferry".into(),
+        body: "Isolation, toiture et cour.".into(),
+        details: project().details,
+        summary_of_change: "Le nom de l'école".into(),
+        ..Default::default()
+    });
+    running.client.amend(request).await.expect("amend");
+    let request = running.agent(pb::ArchiveRequest {
+        name: school.name.clone(),
+        reason: "Projet terminé".into(),
+        ..Default::default()
+    });
+    running.client.archive(request).await.expect("archive");
+    let later = running.news("Vœux du maire").await;
+    running.publish(&later.name, running.now() + HOUR_US).await;
+    running.news("Brouillon").await;
+
+    let live = running.db.db.clone();
+    let store = miroir_publications::open(live.clone()).await.expect("open");
+    let events = store.read_log(0, 1000).await.expect("log");
+    assert!(events.len() >= 7, "{}", events.len());
+    let fresh = TestDatabase::new(backend).await;
+    miroir_publications::migrate_database(&fresh.db).await.expect("migrate");
+    let mut conn = fresh.db.pool().acquire().await.expect("connection");
+    for event in &events {
+        miroir_publications::read_model::PublicationsView.apply(&mut conn, event).await.expect("apply");
+    }
+    drop(conn);
+    let rebuilt = read_model_rows(&fresh.db).await;
+    assert_eq!(rebuilt.len(), 4, "three publications and one revision");
+    assert_eq!(read_model_rows(&live).await, rebuilt);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod postgres {
@@ -620,4 +698,5 @@ on_both_backends!(
     bad_input_names_the_field,
     lists_are_newest_first_and_paged,
     follow_ups_and_decisions_point_to_published_items,
+    the_read_model_rebuilt_from_the_log_is_identical,
 );
