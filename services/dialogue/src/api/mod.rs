@@ -1,0 +1,405 @@
+//! The gRPC API of the dialogue service: validates requests, checks roles per
+//! commune, runs commands against the log and answers from the read model.
+
+pub mod parse;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use miroir_auth::grpc::{principal, require, require_signed_in};
+use miroir_auth::{Principal, Role};
+use miroir_eventstore::decider::{Decider, EventCodec, Target, execute};
+use miroir_eventstore::{CommitReceipt, EventStore, Metadata};
+use miroir_proto::dialogue::v1 as pb;
+use miroir_proto::dialogue::v1::dialogue_server::Dialogue as DialogueRpc;
+use tonic::{Request, Response, Status};
+
+use crate::domain::comment::{self, CommentDecider, Parent};
+use crate::domain::proposal::{self, ProposalDecider};
+use crate::domain::question::{self, QuestionDecider};
+use crate::domain::settings::{self, SettingsDecider};
+use crate::domain::{DomainError, InseeCode};
+use crate::error::ApiError;
+use crate::read_model::{DialogueView, query};
+
+/// Who speaks for the commune: its answers are official, its comments highlighted.
+const OFFICIALS: &[Role] = &[Role::Agent, Role::ElectedOfficial, Role::CommuneAdmin];
+/// Who sends a question to the reports workflow: the commune's staff.
+const STAFF: &[Role] = &[Role::Agent, Role::CommuneAdmin];
+/// The answer commitment until the commune's own is known (15 days, the
+/// customary delay of French administrations' "accusé de réception" charters).
+pub const DEFAULT_COMMITMENT_DAYS: u32 = 15;
+
+pub struct DialogueApi {
+    store: EventStore,
+    commitment_days: u32,
+}
+
+impl DialogueApi {
+    pub fn new(store: EventStore) -> Self {
+        Self { store, commitment_days: DEFAULT_COMMITMENT_DAYS }
+    }
+
+    /// The communes' answer commitment for questions, in days. Identity owns
+    /// each commune's commitment; until it publishes it, the service is given
+    /// one by configuration and records it in every question it takes.
+    pub fn with_commitment_days(mut self, days: u32) -> Self {
+        self.commitment_days = days;
+        self
+    }
+
+    async fn run<D>(
+        &self,
+        principal: &Principal,
+        commune: &InseeCode,
+        aggregate: (&'static str, &str),
+        request_id: Option<String>,
+        command: impl Fn() -> D::Command,
+    ) -> Result<CommitReceipt, ApiError>
+    where
+        D: Decider<Error = DomainError>,
+        D::Event: EventCodec,
+    {
+        let target = Target {
+            commune: commune.to_string(),
+            aggregate_type: aggregate.0,
+            aggregate_id: aggregate.1.to_owned(),
+            request_id: request_id.clone(),
+        };
+        let metadata = Metadata::for_command(principal.actor().unwrap_or_default(), request_id.as_deref());
+        Ok(execute::<D, _>(&self.store, &target, metadata, &DialogueView, command).await?.receipt)
+    }
+
+    async fn question(&self, commune: &InseeCode, id: &str) -> Result<pb::Question, ApiError> {
+        query::get_question(self.store.database(), commune.as_str(), id).await?.ok_or(ApiError::NotFound("question"))
+    }
+
+    async fn proposal(&self, principal: &Principal, commune: &InseeCode, id: &str) -> Result<pb::Proposal, ApiError> {
+        let viewer = principal.account_id().unwrap_or_default();
+        query::get_proposal(self.store.database(), commune.as_str(), id, viewer)
+            .await?
+            .ok_or(ApiError::NotFound("proposal"))
+    }
+}
+
+fn now_us() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)).unwrap_or(0)
+}
+
+/// Residents' actions need an account (not an integration client).
+fn account(principal: &Principal) -> Result<String, ApiError> {
+    require_signed_in(principal)?;
+    principal
+        .account_id()
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::Auth(Status::permission_denied("this action needs a resident's account")))
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[tonic::async_trait]
+impl DialogueRpc for DialogueApi {
+    async fn ask_question(
+        &self,
+        request: Request<pb::AskQuestionRequest>,
+    ) -> Result<Response<pb::QuestionResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let author = account(&principal)?;
+        let (id, at_us) = (new_id(), now_us());
+        let receipt = self
+            .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || question::Command::Ask {
+                question_id: id.clone(),
+                commune: commune.to_string(),
+                author: author.clone(),
+                title: request.title.clone(),
+                body: request.body.clone(),
+                commitment_days: self.commitment_days,
+                at_us,
+            })
+            .await?;
+        let question = self.question(&commune, &receipt.aggregate_id).await?;
+        Ok(Response::new(pb::QuestionResponse { question: Some(question), log_position: receipt.last_position }))
+    }
+
+    async fn get_question(&self, request: Request<pb::GetQuestionRequest>) -> Result<Response<pb::Question>, Status> {
+        let (commune, id) = parse::name("name", "questions", &request.get_ref().name)?;
+        Ok(Response::new(self.question(&commune, &id).await?))
+    }
+
+    async fn list_questions(
+        &self,
+        request: Request<pb::ListQuestionsRequest>,
+    ) -> Result<Response<pb::ListQuestionsResponse>, Status> {
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let limit = parse::page_size(request.page_size)?;
+        let before = parse::page_token(&request.page_token)?;
+        let (questions, next) = query::list_questions(self.store.database(), commune.as_str(), limit, before)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListQuestionsResponse { questions, next_page_token: next.unwrap_or_default() }))
+    }
+
+    async fn answer_question(
+        &self,
+        request: Request<pb::AnswerQuestionRequest>,
+    ) -> Result<Response<pb::QuestionResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, id) = parse::name("name", "questions", &request.name)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        require(&principal, commune.as_str(), OFFICIALS)?;
+        let answerer = principal.actor().unwrap_or_default();
+        let at_us = now_us();
+        let receipt = self
+            .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || question::Command::Answer {
+                commune: commune.to_string(),
+                question_id: id.clone(),
+                answerer: answerer.clone(),
+                body: request.body.clone(),
+                at_us,
+            })
+            .await?;
+        let question = self.question(&commune, &id).await?;
+        Ok(Response::new(pb::QuestionResponse { question: Some(question), log_position: receipt.last_position }))
+    }
+
+    async fn redirect_question(
+        &self,
+        request: Request<pb::RedirectQuestionRequest>,
+    ) -> Result<Response<pb::QuestionResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, id) = parse::name("name", "questions", &request.name)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let (report_commune, _) = parse::name("report", "reports", &request.report)?;
+        if report_commune != commune {
+            return Err(ApiError::invalid("report", "must be a report of the question's commune").into());
+        }
+        require(&principal, commune.as_str(), STAFF)?;
+        let agent = principal.actor().unwrap_or_default();
+        let at_us = now_us();
+        let receipt = self
+            .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || {
+                question::Command::Redirect {
+                    commune: commune.to_string(),
+                    question_id: id.clone(),
+                    agent: agent.clone(),
+                    report: request.report.clone(),
+                    message: request.message.clone(),
+                    at_us,
+                }
+            })
+            .await?;
+        let question = self.question(&commune, &id).await?;
+        Ok(Response::new(pb::QuestionResponse { question: Some(question), log_position: receipt.last_position }))
+    }
+
+    async fn submit_proposal(
+        &self,
+        request: Request<pb::SubmitProposalRequest>,
+    ) -> Result<Response<pb::ProposalResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let author = account(&principal)?;
+        let threshold =
+            query::support_threshold(self.store.database(), commune.as_str()).await.map_err(ApiError::from)?;
+        let (id, at_us) = (new_id(), now_us());
+        let receipt = self
+            .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || proposal::Command::Submit {
+                proposal_id: id.clone(),
+                commune: commune.to_string(),
+                author: author.clone(),
+                title: request.title.clone(),
+                body: request.body.clone(),
+                threshold,
+                at_us,
+            })
+            .await?;
+        let proposal = self.proposal(&principal, &commune, &receipt.aggregate_id).await?;
+        Ok(Response::new(pb::ProposalResponse { proposal: Some(proposal), log_position: receipt.last_position }))
+    }
+
+    async fn get_proposal(&self, request: Request<pb::GetProposalRequest>) -> Result<Response<pb::Proposal>, Status> {
+        let principal = principal(&request);
+        let (commune, id) = parse::name("name", "proposals", &request.get_ref().name)?;
+        Ok(Response::new(self.proposal(&principal, &commune, &id).await?))
+    }
+
+    async fn list_proposals(
+        &self,
+        request: Request<pb::ListProposalsRequest>,
+    ) -> Result<Response<pb::ListProposalsResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let limit = parse::page_size(request.page_size)?;
+        let before = parse::page_token(&request.page_token)?;
+        let viewer = principal.account_id().unwrap_or_default();
+        let (proposals, next) = query::list_proposals(
+            self.store.database(),
+            commune.as_str(),
+            request.awaiting_answer_only,
+            viewer,
+            limit,
+            before,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListProposalsResponse { proposals, next_page_token: next.unwrap_or_default() }))
+    }
+
+    async fn support_proposal(
+        &self,
+        request: Request<pb::SupportProposalRequest>,
+    ) -> Result<Response<pb::ProposalResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, id) = parse::name("name", "proposals", &request.name)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let by = account(&principal)?;
+        let at_us = now_us();
+        let receipt = self
+            .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || {
+                proposal::Command::Support {
+                    commune: commune.to_string(),
+                    proposal_id: id.clone(),
+                    by: by.clone(),
+                    at_us,
+                }
+            })
+            .await?;
+        let proposal = self.proposal(&principal, &commune, &id).await?;
+        Ok(Response::new(pb::ProposalResponse { proposal: Some(proposal), log_position: receipt.last_position }))
+    }
+
+    async fn answer_proposal(
+        &self,
+        request: Request<pb::AnswerProposalRequest>,
+    ) -> Result<Response<pb::ProposalResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let (commune, id) = parse::name("name", "proposals", &request.name)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        require(&principal, commune.as_str(), OFFICIALS)?;
+        let answerer = principal.actor().unwrap_or_default();
+        let at_us = now_us();
+        let receipt = self
+            .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || proposal::Command::Answer {
+                commune: commune.to_string(),
+                proposal_id: id.clone(),
+                answerer: answerer.clone(),
+                body: request.body.clone(),
+                at_us,
+            })
+            .await?;
+        let proposal = self.proposal(&principal, &commune, &id).await?;
+        Ok(Response::new(pb::ProposalResponse { proposal: Some(proposal), log_position: receipt.last_position }))
+    }
+
+    async fn update_dialogue_settings(
+        &self,
+        request: Request<pb::UpdateDialogueSettingsRequest>,
+    ) -> Result<Response<pb::DialogueSettings>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse::settings_name(&request.name)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        require(&principal, commune.as_str(), &[Role::CommuneAdmin])?;
+        let by = principal.actor().unwrap_or_default();
+        self.run::<SettingsDecider>(&principal, &commune, ("dialogue_settings", commune.as_str()), request_id, || {
+            settings::Command::SetThreshold {
+                commune: commune.to_string(),
+                threshold: request.support_threshold,
+                by: by.clone(),
+            }
+        })
+        .await?;
+        Ok(Response::new(self.settings(&commune).await?))
+    }
+
+    async fn get_dialogue_settings(
+        &self,
+        request: Request<pb::GetDialogueSettingsRequest>,
+    ) -> Result<Response<pb::DialogueSettings>, Status> {
+        let commune = parse::settings_name(&request.get_ref().name)?;
+        Ok(Response::new(self.settings(&commune).await?))
+    }
+
+    async fn post_comment(
+        &self,
+        request: Request<pb::PostCommentRequest>,
+    ) -> Result<Response<pb::CommentResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let author = account(&principal)?;
+        let reply_to = match request.reply_to.as_str() {
+            "" => None,
+            name => {
+                let (parent_commune, parent_id) = parse::name("reply_to", "comments", name)?;
+                let found = if parent_commune == commune {
+                    query::get_comment(self.store.database(), commune.as_str(), &parent_id)
+                        .await
+                        .map_err(ApiError::from)?
+                } else {
+                    None
+                };
+                let (parent, is_reply) =
+                    found.ok_or_else(|| ApiError::invalid("reply_to", "no such comment in this commune"))?;
+                Some(Parent { comment_id: parent_id, target: parent.target, is_reply })
+            }
+        };
+        let official = principal.has_any(commune.as_str(), OFFICIALS);
+        let (id, at_us) = (new_id(), now_us());
+        let receipt = self
+            .run::<CommentDecider>(&principal, &commune, ("comment", &id), request_id, || comment::Command::Post {
+                comment_id: id.clone(),
+                commune: commune.to_string(),
+                target: request.target.clone(),
+                reply_to: reply_to.clone(),
+                author: author.clone(),
+                body: request.body.clone(),
+                official,
+                at_us,
+            })
+            .await?;
+        let (comment, _) = query::get_comment(self.store.database(), commune.as_str(), &receipt.aggregate_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound("comment"))?;
+        Ok(Response::new(pb::CommentResponse { comment: Some(comment), log_position: receipt.last_position }))
+    }
+
+    async fn list_comments(
+        &self,
+        request: Request<pb::ListCommentsRequest>,
+    ) -> Result<Response<pb::ListCommentsResponse>, Status> {
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        if !comment::valid_target(commune.as_str(), &request.target) {
+            return Err(ApiError::invalid("target", "must be a publication, report or proposal of this commune").into());
+        }
+        let limit = parse::page_size(request.page_size)?;
+        let after = parse::page_token(&request.page_token)?;
+        let (comments, next) =
+            query::list_comments(self.store.database(), commune.as_str(), &request.target, limit, after)
+                .await
+                .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListCommentsResponse { comments, next_page_token: next.unwrap_or_default() }))
+    }
+}
+
+impl DialogueApi {
+    async fn settings(&self, commune: &InseeCode) -> Result<pb::DialogueSettings, ApiError> {
+        let support_threshold = query::support_threshold(self.store.database(), commune.as_str()).await?;
+        Ok(pb::DialogueSettings { name: format!("communes/{commune}/dialogueSettings"), support_threshold })
+    }
+}
