@@ -19,7 +19,8 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "dialogue";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("dialogue", 1 => "0001_dialogue_views.sql");
+pub const MIGRATIONS: &[Migration] =
+    miroir_platform::migrations!("dialogue", 1 => "0001_dialogue_views.sql", 2 => "0002_moderation.sql");
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

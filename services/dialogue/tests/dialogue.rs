@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use miroir_auth::role::Grant;
 use miroir_auth::{Claims, Keys, Role};
-use miroir_dialogue::api::DialogueApi;
+use miroir_dialogue::api::{DEFAULT_POSTING_LIMIT, DialogueApi, PostingLimit};
 use miroir_platform::health::Readiness;
 use miroir_platform::storage::Backend;
 use miroir_platform::storage::testing::TestDatabase;
@@ -38,11 +38,15 @@ impl Drop for Running {
 }
 
 async fn start(backend: Backend) -> Running {
+    start_limited(backend, DEFAULT_POSTING_LIMIT).await
+}
+
+async fn start_limited(backend: Backend, limit: PostingLimit) -> Running {
     let db = TestDatabase::new(backend).await;
     miroir_dialogue::migrate_database(&db.db).await.expect("migrate");
     let store = miroir_dialogue::open(db.db.clone()).await.expect("open");
     let keys = Keys::generate().expect("keys");
-    let api = DialogueApi::new(store).with_commitment_days(10);
+    let api = DialogueApi::new(store).with_commitment_days(10).with_posting_limit(limit);
     let service = DialogueServer::with_interceptor(api, miroir_auth::grpc::authenticate(keys.verifier()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
@@ -410,6 +414,140 @@ async fn comments_are_one_level_deep_and_officials_are_highlighted(backend: Back
     assert_eq!(bodies, ["Bonne idée !", "Nous regardons.", "Chez nous aussi."]);
 }
 
+async fn moderators_hide_with_a_public_reason_and_authors_appeal_once(backend: Backend) {
+    let mut running = start(backend).await;
+    let question = running.ask(1, "Pourquoi ce maire incompétent ?").await;
+    let hide = |subject: &str, reason: &str| pb::HideContentRequest {
+        subject: subject.into(),
+        public_reason: reason.into(),
+        request_id: String::new(),
+    };
+    // Any account flags, once; flags are not public.
+    let flag = || pb::FlagContentRequest {
+        subject: question.name.clone(),
+        reason: "Insultant".into(),
+        request_id: String::new(),
+    };
+    let request = running.resident(2, flag());
+    running.client.flag_content(request).await.expect("flag");
+    let request = running.resident(2, flag());
+    assert_eq!(running.client.flag_content(request).await.expect_err("twice").code(), Code::AlreadyExists);
+    let request =
+        running.resident(2, pb::FlagContentRequest { subject: format!("communes/{PARIS}/budgets/x"), ..flag() });
+    assert_eq!(field(&running.client.flag_content(request).await.expect_err("bad")).as_deref(), Some("subject"));
+
+    // Citizen content: the collective's moderators, not the town hall, nor another commune's.
+    let request = running.as_user(&account(60), PARIS, Role::Agent, hide(&question.name, "Propos injurieux"));
+    assert_eq!(running.client.hide_content(request).await.expect_err("agent").code(), Code::PermissionDenied);
+    let request =
+        running.as_user(&account(80), LYON, Role::CollectiveModerator, hide(&question.name, "Propos injurieux"));
+    assert_eq!(running.client.hide_content(request).await.expect_err("Lyon").code(), Code::PermissionDenied);
+    let request = running.as_user(&account(80), PARIS, Role::CollectiveModerator, hide(&question.name, " "));
+    assert_eq!(
+        field(&running.client.hide_content(request).await.expect_err("no reason")).as_deref(),
+        Some("public_reason")
+    );
+    let request =
+        running.as_user(&account(80), PARIS, Role::CollectiveModerator, hide(&question.name, "Propos injurieux"));
+    let hidden = running.client.hide_content(request).await.expect("hide").into_inner();
+    assert!(hidden.hidden);
+    let request = pb::GetQuestionRequest { name: question.name.clone() };
+    let shown = running.client.get_question(request).await.expect("get").into_inner();
+    assert_eq!((shown.title.as_str(), shown.body.as_str(), shown.hidden_reason.as_str()), ("", "", "Propos injurieux"));
+
+    // Only the author appeals, once.
+    let appeal = || pb::AppealHidingRequest {
+        subject: question.name.clone(),
+        reason: "C'est une vraie question".into(),
+        request_id: String::new(),
+    };
+    let request = running.resident(2, appeal());
+    assert_eq!(running.client.appeal_hiding(request).await.expect_err("not author").code(), Code::PermissionDenied);
+    let request = running.resident(1, appeal());
+    assert!(running.client.appeal_hiding(request).await.expect("appeal").into_inner().appealed);
+    let request = running.resident(1, appeal());
+    assert_eq!(running.client.appeal_hiding(request).await.expect_err("twice").code(), Code::AlreadyExists);
+    let request = running.as_user(
+        &account(81),
+        PARIS,
+        Role::CollectiveModerator,
+        pb::ResolveAppealRequest {
+            subject: question.name.clone(),
+            restore: true,
+            public_reason: "Reformulée, la question est légitime".into(),
+            request_id: String::new(),
+        },
+    );
+    assert!(!running.client.resolve_appeal(request).await.expect("restore").into_inner().hidden);
+    let request = pb::GetQuestionRequest { name: question.name.clone() };
+    let shown = running.client.get_question(request).await.expect("get").into_inner();
+    assert_eq!((shown.title.as_str(), shown.hidden_reason.as_str()), ("Pourquoi ce maire incompétent ?", ""));
+
+    // An official's comment is official content: the commune's moderators hide it.
+    let proposal = running.propose(1).await;
+    let request = running.as_user(
+        &account(60),
+        PARIS,
+        Role::Agent,
+        pb::PostCommentRequest {
+            parent: format!("communes/{PARIS}"),
+            target: proposal.name.clone(),
+            reply_to: String::new(),
+            body: "Le numéro de téléphone de M. X est …".into(),
+            request_id: String::new(),
+        },
+    );
+    let comment = running.client.post_comment(request).await.expect("comment").into_inner().comment.expect("c");
+    let request =
+        running.as_user(&account(80), PARIS, Role::CollectiveModerator, hide(&comment.name, "Données personnelles"));
+    assert_eq!(running.client.hide_content(request).await.expect_err("collective").code(), Code::PermissionDenied);
+    let request =
+        running.as_user(&account(900), PARIS, Role::CommuneAdmin, hide(&comment.name, "Données personnelles"));
+    running.client.hide_content(request).await.expect("admin hides");
+
+    // Every act is in the commune's public log, newest first; Lyon's is empty.
+    let log =
+        |commune: &str| pb::ListModerationLogRequest { parent: format!("communes/{commune}"), ..Default::default() };
+    let entries = running.client.list_moderation_log(log(PARIS)).await.expect("log").into_inner().entries;
+    let acts: Vec<_> = entries.iter().map(|e| (e.action.as_str(), e.public_reason.as_str())).collect();
+    assert_eq!(
+        acts,
+        [
+            ("hidden", "Données personnelles"),
+            ("restored", "Reformulée, la question est légitime"),
+            ("appealed", ""),
+            ("hidden", "Propos injurieux"),
+        ]
+    );
+    assert!(running.client.list_moderation_log(log(LYON)).await.expect("Lyon").into_inner().entries.is_empty());
+}
+
+async fn posting_is_rate_limited_per_account(backend: Backend) {
+    let mut running = start_limited(backend, PostingLimit { posts: 2, window_us: 600_000_000 }).await;
+    let retried = || pb::AskQuestionRequest { request_id: "first".into(), ..ask("Première question") };
+    let request = running.resident(1, retried());
+    running.client.ask_question(request).await.expect("first");
+    running.ask(1, "Deuxième question").await;
+    let request = running.resident(1, ask("Troisième question"));
+    let refused = running.client.ask_question(request).await.expect_err("third");
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    assert!(refused.message().contains("2 times in 10 minutes"), "{}", refused.message());
+    // Proposals count too; a retry of a recorded request is not a new post; others may still post.
+    let request = running.resident(
+        1,
+        pb::SubmitProposalRequest {
+            parent: format!("communes/{PARIS}"),
+            title: "Idée".into(),
+            body: "…".into(),
+            request_id: String::new(),
+        },
+    );
+    assert_eq!(running.client.submit_proposal(request).await.expect_err("proposal").code(), Code::ResourceExhausted);
+    let request = running.resident(1, retried());
+    running.client.ask_question(request).await.expect("retry of the first");
+    running.ask(2, "Question d'une autre personne").await;
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod postgres {
@@ -428,4 +566,6 @@ on_both_backends!(
     proposals_oblige_an_answer_at_the_threshold,
     the_threshold_is_reached_once_under_concurrent_supports,
     comments_are_one_level_deep_and_officials_are_highlighted,
+    moderators_hide_with_a_public_reason_and_authors_appeal_once,
+    posting_is_rate_limited_per_account,
 );

@@ -14,6 +14,7 @@ use miroir_proto::dialogue::v1::dialogue_server::Dialogue as DialogueRpc;
 use tonic::{Request, Response, Status};
 
 use crate::domain::comment::{self, CommentDecider, Parent};
+use crate::domain::moderation::{self, ModerationDecider};
 use crate::domain::proposal::{self, ProposalDecider};
 use crate::domain::question::{self, QuestionDecider};
 use crate::domain::settings::{self, SettingsDecider};
@@ -29,14 +30,60 @@ const STAFF: &[Role] = &[Role::Agent, Role::CommuneAdmin];
 /// customary delay of French administrations' "accusé de réception" charters).
 pub const DEFAULT_COMMITMENT_DAYS: u32 = 15;
 
+/// Who hides citizen content (questions, proposals, residents' comments).
+const CITIZEN_MODERATORS: &[Role] = &[Role::CollectiveModerator];
+/// Who hides official content (officials' comments): the commune's moderators.
+const COMMUNE_MODERATORS: &[Role] = &[Role::Agent, Role::CommuneAdmin];
+/// Posting limit per account: questions, proposals and comments together.
+pub const DEFAULT_POSTING_LIMIT: PostingLimit = PostingLimit { posts: 10, window_us: 10 * 60 * 1_000_000 };
+
+#[derive(Debug, Clone, Copy)]
+pub struct PostingLimit {
+    pub posts: u32,
+    pub window_us: i64,
+}
+
 pub struct DialogueApi {
     store: EventStore,
     commitment_days: u32,
+    posting_limit: PostingLimit,
 }
 
 impl DialogueApi {
     pub fn new(store: EventStore) -> Self {
-        Self { store, commitment_days: DEFAULT_COMMITMENT_DAYS }
+        Self { store, commitment_days: DEFAULT_COMMITMENT_DAYS, posting_limit: DEFAULT_POSTING_LIMIT }
+    }
+
+    pub fn with_posting_limit(mut self, limit: PostingLimit) -> Self {
+        self.posting_limit = limit;
+        self
+    }
+
+    /// Refuses a new post past the account's limit (RESOURCE_EXHAUSTED). A
+    /// retry of a request already recorded is not a new post. Counted from the
+    /// read model: concurrent posts of one account may pass the limit by a few.
+    async fn check_posting_limit(
+        &self,
+        commune: &InseeCode,
+        author: &str,
+        request_id: Option<&str>,
+        at_us: i64,
+    ) -> Result<(), ApiError> {
+        if let Some(request_id) = request_id
+            && self.store.find_commit(commune.as_str(), request_id).await?.is_some()
+        {
+            return Ok(());
+        }
+        let since = at_us.saturating_sub(self.posting_limit.window_us);
+        let posted = query::posts_since(self.store.database(), author, since).await?;
+        if posted >= i64::from(self.posting_limit.posts) {
+            let minutes = self.posting_limit.window_us / 60_000_000;
+            return Err(ApiError::Auth(Status::resource_exhausted(format!(
+                "you may post {} times in {minutes} minutes; please wait a little before posting again",
+                self.posting_limit.posts
+            ))));
+        }
+        Ok(())
     }
 
     /// The communes' answer commitment for questions, in days. Identity owns
@@ -110,6 +157,7 @@ impl DialogueRpc for DialogueApi {
         let request_id = parse::request_id(&request.request_id)?;
         let author = account(&principal)?;
         let (id, at_us) = (new_id(), now_us());
+        self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
             .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || question::Command::Ask {
                 question_id: id.clone(),
@@ -211,6 +259,7 @@ impl DialogueRpc for DialogueApi {
         let threshold =
             query::support_threshold(self.store.database(), commune.as_str()).await.map_err(ApiError::from)?;
         let (id, at_us) = (new_id(), now_us());
+        self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
             .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || proposal::Command::Submit {
                 proposal_id: id.clone(),
@@ -359,6 +408,7 @@ impl DialogueRpc for DialogueApi {
         };
         let official = principal.has_any(commune.as_str(), OFFICIALS);
         let (id, at_us) = (new_id(), now_us());
+        self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
             .run::<CommentDecider>(&principal, &commune, ("comment", &id), request_id, || comment::Command::Post {
                 comment_id: id.clone(),
@@ -395,9 +445,164 @@ impl DialogueRpc for DialogueApi {
                 .map_err(ApiError::from)?;
         Ok(Response::new(pb::ListCommentsResponse { comments, next_page_token: next.unwrap_or_default() }))
     }
+
+    async fn flag_content(
+        &self,
+        request: Request<pb::FlagContentRequest>,
+    ) -> Result<Response<pb::ModerationResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let subject = self.subject(&request.subject).await?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let by = account(&principal)?;
+        let at_us = now_us();
+        let response = self
+            .moderate(&principal, &subject, request_id, || moderation::Command::Flag {
+                subject: request.subject.clone(),
+                by: by.clone(),
+                reason: request.reason.clone(),
+                at_us,
+            })
+            .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn hide_content(
+        &self,
+        request: Request<pb::HideContentRequest>,
+    ) -> Result<Response<pb::ModerationResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let subject = self.subject(&request.subject).await?;
+        let request_id = parse::request_id(&request.request_id)?;
+        subject.require_moderator(&principal)?;
+        let moderator = principal.actor().unwrap_or_default();
+        let at_us = now_us();
+        let response = self
+            .moderate(&principal, &subject, request_id, || moderation::Command::Hide {
+                subject: request.subject.clone(),
+                moderator: moderator.clone(),
+                public_reason: request.public_reason.clone(),
+                author: subject.author.clone(),
+                at_us,
+            })
+            .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn appeal_hiding(
+        &self,
+        request: Request<pb::AppealHidingRequest>,
+    ) -> Result<Response<pb::ModerationResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let subject = self.subject(&request.subject).await?;
+        let request_id = parse::request_id(&request.request_id)?;
+        let by = account(&principal)?;
+        let at_us = now_us();
+        let response = self
+            .moderate(&principal, &subject, request_id, || moderation::Command::Appeal {
+                subject: request.subject.clone(),
+                by: by.clone(),
+                reason: request.reason.clone(),
+                at_us,
+            })
+            .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn resolve_appeal(
+        &self,
+        request: Request<pb::ResolveAppealRequest>,
+    ) -> Result<Response<pb::ModerationResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let subject = self.subject(&request.subject).await?;
+        let request_id = parse::request_id(&request.request_id)?;
+        subject.require_moderator(&principal)?;
+        let moderator = principal.actor().unwrap_or_default();
+        let at_us = now_us();
+        let response = self
+            .moderate(&principal, &subject, request_id, || moderation::Command::ResolveAppeal {
+                subject: request.subject.clone(),
+                moderator: moderator.clone(),
+                restore: request.restore,
+                public_reason: request.public_reason.clone(),
+                at_us,
+            })
+            .await?;
+        Ok(Response::new(response))
+    }
+
+    async fn list_moderation_log(
+        &self,
+        request: Request<pb::ListModerationLogRequest>,
+    ) -> Result<Response<pb::ListModerationLogResponse>, Status> {
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let limit = parse::page_size(request.page_size)?;
+        let before = parse::page_token(&request.page_token)?;
+        let (entries, next) = query::moderation_log(self.store.database(), commune.as_str(), limit, before)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListModerationLogResponse { entries, next_page_token: next.unwrap_or_default() }))
+    }
+}
+
+/// A question, proposal or comment being moderated.
+struct Subject {
+    commune: InseeCode,
+    name: String,
+    author: String,
+    /// An official's comment: the commune's moderators act on it.
+    official: bool,
+}
+
+impl Subject {
+    fn require_moderator(&self, principal: &Principal) -> Result<(), ApiError> {
+        let moderators = if self.official { COMMUNE_MODERATORS } else { CITIZEN_MODERATORS };
+        Ok(require(principal, self.commune.as_str(), moderators)?)
+    }
 }
 
 impl DialogueApi {
+    /// `communes/{insee}/{questions|proposals|comments}/{id}` of content that exists.
+    async fn subject(&self, name: &str) -> Result<Subject, ApiError> {
+        let kind = ["questions", "proposals", "comments"]
+            .into_iter()
+            .find(|kind| name.contains(&format!("/{kind}/")))
+            .ok_or_else(|| ApiError::invalid("subject", "must name a question, proposal or comment"))?;
+        let (commune, id) = parse::name("subject", kind, name)?;
+        let (author, official) = query::subject(self.store.database(), commune.as_str(), kind, &id)
+            .await?
+            .ok_or_else(|| ApiError::invalid("subject", "no such content in this commune"))?;
+        Ok(Subject { commune, name: name.to_owned(), author, official })
+    }
+
+    async fn moderate(
+        &self,
+        principal: &Principal,
+        subject: &Subject,
+        request_id: Option<String>,
+        command: impl Fn() -> moderation::Command,
+    ) -> Result<pb::ModerationResponse, ApiError> {
+        let target = Target {
+            commune: subject.commune.to_string(),
+            aggregate_type: "moderation",
+            aggregate_id: subject.name.clone(),
+            request_id: request_id.clone(),
+        };
+        let metadata = Metadata::for_command(principal.actor().unwrap_or_default(), request_id.as_deref());
+        let executed = execute::<ModerationDecider, _>(&self.store, &target, metadata, &DialogueView, command).await?;
+        Ok(pb::ModerationResponse {
+            subject: subject.name.clone(),
+            hidden: executed.state.hidden,
+            public_reason: executed.state.public_reason,
+            appealed: executed.state.appealed,
+            log_position: executed.receipt.last_position,
+        })
+    }
+
     async fn settings(&self, commune: &InseeCode) -> Result<pb::DialogueSettings, ApiError> {
         let support_threshold = query::support_threshold(self.store.database(), commune.as_str()).await?;
         Ok(pb::DialogueSettings { name: format!("communes/{commune}/dialogueSettings"), support_threshold })

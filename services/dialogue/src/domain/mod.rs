@@ -2,6 +2,7 @@
 //! (every time comes in the command).
 
 pub mod comment;
+pub mod moderation;
 pub mod proposal;
 pub mod question;
 pub mod settings;

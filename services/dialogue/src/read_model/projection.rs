@@ -143,7 +143,62 @@ impl InlineProjection for DialogueView {
             .bind(position(event))
             .execute(conn)
             .await?;
+        } else if let Some(e) = event.decode::<pb::ContentHidden>() {
+            let e = e.map_err(decode_error)?;
+            set_hidden(conn, &e.subject, &e.public_reason).await?;
+            log(conn, event, &e.subject, "hidden", &e.moderator, &e.public_reason, e.hidden_at_us).await?;
+        } else if let Some(e) = event.decode::<pb::HidingAppealed>() {
+            let e = e.map_err(decode_error)?;
+            // The author's reason is theirs to give to the moderators; the log says an appeal was made.
+            log(conn, event, &e.subject, "appealed", &e.author, "", e.appealed_at_us).await?;
+        } else if let Some(e) = event.decode::<pb::ContentRestored>() {
+            let e = e.map_err(decode_error)?;
+            set_hidden(conn, &e.subject, "").await?;
+            log(conn, event, &e.subject, "restored", &e.moderator, &e.public_reason, e.restored_at_us).await?;
+        } else if let Some(e) = event.decode::<pb::AppealDismissed>() {
+            let e = e.map_err(decode_error)?;
+            log(conn, event, &e.subject, "appeal_dismissed", &e.moderator, &e.public_reason, e.dismissed_at_us).await?;
         }
         Ok(())
     }
+}
+
+/// The view row of a moderated subject (`communes/{insee}/{kind}/{id}`) shows `reason` ("" = shown).
+async fn set_hidden(conn: &mut AnyConnection, subject: &str, reason: &str) -> Result<(), sqlx::Error> {
+    let Some((kind, id)) = subject.rsplit_once('/').and_then(|(rest, id)| Some((rest.rsplit_once('/')?.1, id))) else {
+        return Ok(());
+    };
+    let sql = match kind {
+        "questions" => "UPDATE questions_view SET hidden_reason = $1 WHERE question_id = $2",
+        "proposals" => "UPDATE proposals_view SET hidden_reason = $1 WHERE proposal_id = $2",
+        "comments" => "UPDATE comments_view SET hidden_reason = $1 WHERE comment_id = $2",
+        _ => return Ok(()),
+    };
+    sqlx::query(sql).bind(reason).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+async fn log(
+    conn: &mut AnyConnection,
+    event: &RecordedEvent,
+    subject: &str,
+    action: &str,
+    actor: &str,
+    public_reason: &str,
+    at_us: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO moderation_log (position, commune, subject, action, actor, public_reason, at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(position(event))
+    .bind(&event.commune)
+    .bind(subject)
+    .bind(action)
+    .bind(actor)
+    .bind(public_reason)
+    .bind(at_us)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -32,11 +32,15 @@ fn question(row: &AnyRow) -> Result<pb::Question, sqlx::Error> {
         Some(question::Status::Redirected) => pb::QuestionStatus::Redirected,
         None => pb::QuestionStatus::Unspecified,
     };
+    let hidden_reason: String = row.try_get("hidden_reason")?;
+    let shown = |column: &str| -> Result<String, sqlx::Error> {
+        if hidden_reason.is_empty() { row.try_get(column) } else { Ok(String::new()) }
+    };
     Ok(pb::Question {
         name: format!("communes/{commune}/questions/{id}"),
         author: row.try_get("author")?,
-        title: row.try_get("title")?,
-        body: row.try_get("body")?,
+        title: shown("title")?,
+        body: shown("body")?,
         status: status.into(),
         asked_at_us: row.try_get("asked_at_us")?,
         commitment_days: u32_of(row.try_get("commitment_days")?),
@@ -48,6 +52,7 @@ fn question(row: &AnyRow) -> Result<pb::Question, sqlx::Error> {
         answered_on_time: row.try_get::<i64, _>("answered_on_time")? != 0,
         redirected_to_report: row.try_get("redirected_to_report")?,
         redirect_message: row.try_get("redirect_message")?,
+        hidden_reason: hidden_reason.clone(),
     })
 }
 
@@ -100,11 +105,15 @@ fn proposal(row: &AnyRow) -> Result<pb::Proposal, sqlx::Error> {
         Some(proposal::Status::Answered) => pb::ProposalStatus::Answered,
         None => pb::ProposalStatus::Unspecified,
     };
+    let hidden_reason: String = row.try_get("hidden_reason")?;
+    let shown = |column: &str| -> Result<String, sqlx::Error> {
+        if hidden_reason.is_empty() { row.try_get(column) } else { Ok(String::new()) }
+    };
     Ok(pb::Proposal {
         name: format!("communes/{commune}/proposals/{id}"),
         author: row.try_get("author")?,
-        title: row.try_get("title")?,
-        body: row.try_get("body")?,
+        title: shown("title")?,
+        body: shown("body")?,
         status: status.into(),
         submitted_at_us: row.try_get("submitted_at_us")?,
         support_threshold: u32_of(row.try_get("support_threshold")?),
@@ -116,6 +125,7 @@ fn proposal(row: &AnyRow) -> Result<pb::Proposal, sqlx::Error> {
         answered_at_us: row.try_get("answered_at_us")?,
         answered_on_time: row.try_get::<i64, _>("answered_on_time")? != 0,
         supported_by_me: row.try_get::<i64, _>("mine")? != 0,
+        hidden_reason: hidden_reason.clone(),
     })
 }
 
@@ -174,14 +184,16 @@ fn comment(row: &AnyRow) -> Result<pb::Comment, sqlx::Error> {
     let commune: String = row.try_get("commune")?;
     let id: String = row.try_get("comment_id")?;
     let parent: String = row.try_get("parent_comment_id")?;
+    let hidden_reason: String = row.try_get("hidden_reason")?;
     Ok(pb::Comment {
         name: format!("communes/{commune}/comments/{id}"),
         target: row.try_get("target")?,
         parent_comment: if parent.is_empty() { parent } else { format!("communes/{commune}/comments/{parent}") },
         author: row.try_get("author")?,
-        body: row.try_get("body")?,
+        body: if hidden_reason.is_empty() { row.try_get("body")? } else { String::new() },
         official: row.try_get::<i64, _>("official")? != 0,
         posted_at_us: row.try_get("posted_at_us")?,
+        hidden_reason,
     })
 }
 
@@ -214,4 +226,62 @@ pub async fn list_comments(
     .fetch_all(db.pool())
     .await?;
     page(&rows, limit, comment)
+}
+
+/// What moderation needs of a subject: its author and whether it belongs to
+/// the official space (an official's comment), or `None` if it is not there.
+pub async fn subject(
+    db: &Database,
+    commune: &str,
+    kind: &str,
+    id: &str,
+) -> Result<Option<(String, bool)>, sqlx::Error> {
+    let sql = match kind {
+        "questions" => "SELECT author, 0 AS official FROM questions_view WHERE commune = $1 AND question_id = $2",
+        "proposals" => "SELECT author, 0 AS official FROM proposals_view WHERE commune = $1 AND proposal_id = $2",
+        "comments" => "SELECT author, official FROM comments_view WHERE commune = $1 AND comment_id = $2",
+        _ => return Ok(None),
+    };
+    let row = sqlx::query(sql).bind(commune).bind(id).fetch_optional(db.pool()).await?;
+    row.map(|row| Ok((row.try_get("author")?, row.try_get::<i64, _>("official")? != 0))).transpose()
+}
+
+/// The commune's public moderation log, newest first.
+pub async fn moderation_log(
+    db: &Database,
+    commune: &str,
+    limit: u32,
+    before: Option<i64>,
+) -> PageResult<pb::ModerationLogEntry> {
+    let rows = sqlx::query(
+        "SELECT * FROM moderation_log WHERE commune = $1 AND position < $2 ORDER BY position DESC LIMIT $3",
+    )
+    .bind(commune)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(i64::from(limit) + 1)
+    .fetch_all(db.pool())
+    .await?;
+    page(&rows, limit, |row| {
+        Ok(pb::ModerationLogEntry {
+            subject: row.try_get("subject")?,
+            action: row.try_get("action")?,
+            actor: row.try_get("actor")?,
+            public_reason: row.try_get("public_reason")?,
+            at_us: row.try_get("at_us")?,
+        })
+    })
+}
+
+/// How many questions, proposals and comments `author` posted since `since_us`.
+pub async fn posts_since(db: &Database, author: &str, since_us: i64) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM questions_view WHERE author = $1 AND asked_at_us > $2) \
+         + (SELECT COUNT(*) FROM proposals_view WHERE author = $1 AND submitted_at_us > $2) \
+         + (SELECT COUNT(*) FROM comments_view WHERE author = $1 AND posted_at_us > $2) AS n",
+    )
+    .bind(author)
+    .bind(since_us)
+    .fetch_one(db.pool())
+    .await?;
+    row.try_get("n")
 }
