@@ -392,6 +392,8 @@ async fn comments_are_one_level_deep_and_officials_are_highlighted(backend: Back
     assert_eq!(field(&running.client.post_comment(request).await.expect_err("other")).as_deref(), Some("reply_to"));
     let request = running.resident(3, post(&format!("communes/{LYON}/reports/r1"), "", "Ailleurs"));
     assert_eq!(field(&running.client.post_comment(request).await.expect_err("Lyon")).as_deref(), Some("target"));
+    let request = running.resident(3, post(&format!("communes/{PARIS}/proposals/nope"), "", "Ailleurs"));
+    assert_eq!(field(&running.client.post_comment(request).await.expect_err("no such")).as_deref(), Some("target"));
     let request = running.resident(3, post(&report, "", ""));
     assert_eq!(field(&running.client.post_comment(request).await.expect_err("empty")).as_deref(), Some("body"));
 

@@ -406,6 +406,16 @@ impl DialogueRpc for DialogueApi {
                 Some(Parent { comment_id: parent_id, target: parent.target, is_reply })
             }
         };
+        // Proposals live here and must exist; publications and reports belong
+        // to other services, whose names are checked by shape only for now.
+        if let Some(id) = request.target.strip_prefix(&format!("communes/{commune}/proposals/"))
+            && query::subject(self.store.database(), commune.as_str(), "proposals", id)
+                .await
+                .map_err(ApiError::from)?
+                .is_none()
+        {
+            return Err(ApiError::invalid("target", "no such proposal in this commune").into());
+        }
         let official = principal.has_any(commune.as_str(), OFFICIALS);
         let (id, at_us) = (new_id(), now_us());
         self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;

@@ -70,7 +70,7 @@ fn page<T>(rows: &[AnyRow], limit: u32, map: impl Fn(&AnyRow) -> Result<T, sqlx:
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let items = rows.iter().take(limit).map(map).collect::<Result<Vec<_>, _>>()?;
     let next = if rows.len() > limit {
-        let last = rows.get(limit - 1).map(|r| r.try_get::<i64, _>("position")).transpose()?;
+        let last = rows.get(limit.saturating_sub(1)).map(|r| r.try_get::<i64, _>("position")).transpose()?;
         last.map(encode_token)
     } else {
         None
