@@ -7,7 +7,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use miroir_auth::role::Grant;
 use miroir_auth::{Claims, Keys, Role};
-use miroir_dialogue::api::{DEFAULT_POSTING_LIMIT, DialogueApi, PostingLimit};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use miroir_dialogue::api::{DEFAULT_POSTING_LIMIT, DialogueApi, PostingLimit, system_now_us};
 use miroir_platform::health::Readiness;
 use miroir_platform::storage::Backend;
 use miroir_platform::storage::testing::TestDatabase;
@@ -42,11 +45,19 @@ async fn start(backend: Backend) -> Running {
 }
 
 async fn start_limited(backend: Backend, limit: PostingLimit) -> Running {
+    start_with(backend, limit, Arc::new(AtomicI64::new(0))).await
+}
+
+/// `days_later` moves the server's clock forward (in days) while the test runs.
+async fn start_with(backend: Backend, limit: PostingLimit, days_later: Arc<AtomicI64>) -> Running {
     let db = TestDatabase::new(backend).await;
     miroir_dialogue::migrate_database(&db.db).await.expect("migrate");
     let store = miroir_dialogue::open(db.db.clone()).await.expect("open");
     let keys = Keys::generate().expect("keys");
-    let api = DialogueApi::new(store).with_commitment_days(10).with_posting_limit(limit);
+    let api = DialogueApi::new(store)
+        .with_commitment_days(10)
+        .with_posting_limit(limit)
+        .with_clock(Arc::new(move || system_now_us() + days_later.load(Ordering::SeqCst) * DAY_US));
     let service = DialogueServer::with_interceptor(api, miroir_auth::grpc::authenticate(keys.verifier()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
@@ -236,6 +247,7 @@ async fn retried_requests_are_idempotent_and_lists_page(backend: Backend) {
             parent: format!("communes/{PARIS}"),
             page_size: 2,
             page_token: page_token.clone(),
+            ..Default::default()
         };
         let page = running.client.list_questions(request).await.expect("page").into_inner();
         titles.extend(page.questions.into_iter().map(|q| q.title));
@@ -550,6 +562,44 @@ async fn posting_is_rate_limited_per_account(backend: Backend) {
     running.ask(2, "Question d'une autre personne").await;
 }
 
+async fn late_answers_and_overdue_questions_are_public(backend: Backend) {
+    let days_later = Arc::new(AtomicI64::new(0));
+    let mut running = start_with(backend, DEFAULT_POSTING_LIMIT, days_later.clone()).await;
+    let question = running.ask(1, "Quand rouvre la bibliothèque ?").await;
+    running.ask(2, "Une autre question").await;
+    let overdue =
+        || pb::ListQuestionsRequest { parent: format!("communes/{PARIS}"), overdue_only: true, ..Default::default() };
+    assert!(running.client.list_questions(overdue()).await.expect("list").into_inner().questions.is_empty());
+    // Eleven days later, past the 10-day commitment, both are overdue until answered.
+    days_later.store(11, Ordering::SeqCst);
+    let listed = running.client.list_questions(overdue()).await.expect("list").into_inner().questions;
+    assert_eq!(listed.len(), 2);
+    let request = running.as_user(&account(60), PARIS, Role::Agent, answer(&question.name));
+    let answered = running.client.answer_question(request).await.expect("answer").into_inner().question.expect("q");
+    assert!(answered.official && !answered.answered_on_time);
+    let listed = running.client.list_questions(overdue()).await.expect("list").into_inner().questions;
+    assert_eq!(listed.iter().map(|q| q.title.as_str()).collect::<Vec<_>>(), ["Une autre question"]);
+
+    // A proposal's obligation answered after its 90 days is closed, late.
+    running.set_threshold(1).await;
+    let proposal = running.propose(1).await;
+    running.support(2, &proposal.name).await.expect("support");
+    days_later.store(11 + 91, Ordering::SeqCst);
+    let request = running.as_user(
+        &account(70),
+        PARIS,
+        Role::ElectedOfficial,
+        pb::AnswerProposalRequest {
+            name: proposal.name.clone(),
+            body: "Nous la retenons.".into(),
+            request_id: String::new(),
+        },
+    );
+    let answered = running.client.answer_proposal(request).await.expect("answer").into_inner().proposal.expect("p");
+    assert_eq!(answered.status(), pb::ProposalStatus::Answered);
+    assert!(!answered.answered_on_time);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod postgres {
@@ -570,4 +620,5 @@ on_both_backends!(
     comments_are_one_level_deep_and_officials_are_highlighted,
     moderators_hide_with_a_public_reason_and_authors_appeal_once,
     posting_is_rate_limited_per_account,
+    late_answers_and_overdue_questions_are_public,
 );

@@ -43,15 +43,34 @@ pub struct PostingLimit {
     pub window_us: i64,
 }
 
+/// Where the API reads the time it puts in commands (microseconds since the epoch).
+pub type Clock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
+
 pub struct DialogueApi {
     store: EventStore,
     commitment_days: u32,
     posting_limit: PostingLimit,
+    clock: Clock,
 }
 
 impl DialogueApi {
     pub fn new(store: EventStore) -> Self {
-        Self { store, commitment_days: DEFAULT_COMMITMENT_DAYS, posting_limit: DEFAULT_POSTING_LIMIT }
+        Self {
+            store,
+            commitment_days: DEFAULT_COMMITMENT_DAYS,
+            posting_limit: DEFAULT_POSTING_LIMIT,
+            clock: std::sync::Arc::new(system_now_us),
+        }
+    }
+
+    /// Reads the time from `clock` (tests move it forward to pass deadlines).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now_us(&self) -> i64 {
+        (self.clock)()
     }
 
     pub fn with_posting_limit(mut self, limit: PostingLimit) -> Self {
@@ -128,7 +147,7 @@ impl DialogueApi {
     }
 }
 
-fn now_us() -> i64 {
+pub fn system_now_us() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
@@ -156,7 +175,7 @@ impl DialogueRpc for DialogueApi {
         let commune = parse::parent("parent", &request.parent)?;
         let request_id = parse::request_id(&request.request_id)?;
         let author = account(&principal)?;
-        let (id, at_us) = (new_id(), now_us());
+        let (id, at_us) = (new_id(), self.now_us());
         self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
             .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || question::Command::Ask {
@@ -186,9 +205,11 @@ impl DialogueRpc for DialogueApi {
         let commune = parse::parent("parent", &request.parent)?;
         let limit = parse::page_size(request.page_size)?;
         let before = parse::page_token(&request.page_token)?;
-        let (questions, next) = query::list_questions(self.store.database(), commune.as_str(), limit, before)
-            .await
-            .map_err(ApiError::from)?;
+        let overdue_at_us = request.overdue_only.then(|| self.now_us());
+        let (questions, next) =
+            query::list_questions(self.store.database(), commune.as_str(), overdue_at_us, limit, before)
+                .await
+                .map_err(ApiError::from)?;
         Ok(Response::new(pb::ListQuestionsResponse { questions, next_page_token: next.unwrap_or_default() }))
     }
 
@@ -202,7 +223,7 @@ impl DialogueRpc for DialogueApi {
         let request_id = parse::request_id(&request.request_id)?;
         require(&principal, commune.as_str(), OFFICIALS)?;
         let answerer = principal.actor().unwrap_or_default();
-        let at_us = now_us();
+        let at_us = self.now_us();
         let receipt = self
             .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || question::Command::Answer {
                 commune: commune.to_string(),
@@ -230,7 +251,7 @@ impl DialogueRpc for DialogueApi {
         }
         require(&principal, commune.as_str(), STAFF)?;
         let agent = principal.actor().unwrap_or_default();
-        let at_us = now_us();
+        let at_us = self.now_us();
         let receipt = self
             .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || {
                 question::Command::Redirect {
@@ -258,7 +279,7 @@ impl DialogueRpc for DialogueApi {
         let author = account(&principal)?;
         let threshold =
             query::support_threshold(self.store.database(), commune.as_str()).await.map_err(ApiError::from)?;
-        let (id, at_us) = (new_id(), now_us());
+        let (id, at_us) = (new_id(), self.now_us());
         self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
             .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || proposal::Command::Submit {
@@ -313,7 +334,7 @@ impl DialogueRpc for DialogueApi {
         let (commune, id) = parse::name("name", "proposals", &request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
         let by = account(&principal)?;
-        let at_us = now_us();
+        let at_us = self.now_us();
         let receipt = self
             .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || {
                 proposal::Command::Support {
@@ -338,7 +359,7 @@ impl DialogueRpc for DialogueApi {
         let request_id = parse::request_id(&request.request_id)?;
         require(&principal, commune.as_str(), OFFICIALS)?;
         let answerer = principal.actor().unwrap_or_default();
-        let at_us = now_us();
+        let at_us = self.now_us();
         let receipt = self
             .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || proposal::Command::Answer {
                 commune: commune.to_string(),
@@ -417,7 +438,7 @@ impl DialogueRpc for DialogueApi {
             return Err(ApiError::invalid("target", "no such proposal in this commune").into());
         }
         let official = principal.has_any(commune.as_str(), OFFICIALS);
-        let (id, at_us) = (new_id(), now_us());
+        let (id, at_us) = (new_id(), self.now_us());
         self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
             .run::<CommentDecider>(&principal, &commune, ("comment", &id), request_id, || comment::Command::Post {
@@ -465,7 +486,7 @@ impl DialogueRpc for DialogueApi {
         let subject = self.subject(&request.subject).await?;
         let request_id = parse::request_id(&request.request_id)?;
         let by = account(&principal)?;
-        let at_us = now_us();
+        let at_us = self.now_us();
         let response = self
             .moderate(&principal, &subject, request_id, || moderation::Command::Flag {
                 subject: request.subject.clone(),
@@ -487,7 +508,7 @@ impl DialogueRpc for DialogueApi {
         let request_id = parse::request_id(&request.request_id)?;
         subject.require_moderator(&principal)?;
         let moderator = principal.actor().unwrap_or_default();
-        let at_us = now_us();
+        let at_us = self.now_us();
         let response = self
             .moderate(&principal, &subject, request_id, || moderation::Command::Hide {
                 subject: request.subject.clone(),
@@ -509,7 +530,7 @@ impl DialogueRpc for DialogueApi {
         let subject = self.subject(&request.subject).await?;
         let request_id = parse::request_id(&request.request_id)?;
         let by = account(&principal)?;
-        let at_us = now_us();
+        let at_us = self.now_us();
         let response = self
             .moderate(&principal, &subject, request_id, || moderation::Command::Appeal {
                 subject: request.subject.clone(),
@@ -531,7 +552,7 @@ impl DialogueRpc for DialogueApi {
         let request_id = parse::request_id(&request.request_id)?;
         subject.require_moderator(&principal)?;
         let moderator = principal.actor().unwrap_or_default();
-        let at_us = now_us();
+        let at_us = self.now_us();
         let response = self
             .moderate(&principal, &subject, request_id, || moderation::Command::ResolveAppeal {
                 subject: request.subject.clone(),

@@ -80,13 +80,24 @@ fn page<T>(rows: &[AnyRow], limit: u32, map: impl Fn(&AnyRow) -> Result<T, sqlx:
 
 pub type PageResult<T> = Result<(Vec<T>, Option<String>), sqlx::Error>;
 
-/// A commune's questions, newest first, after the position of `before` if given.
-pub async fn list_questions(db: &Database, commune: &str, limit: u32, before: Option<i64>) -> PageResult<pb::Question> {
+/// A commune's questions, newest first, after the position of `before` if
+/// given; with `overdue_at_us`, only the open ones whose deadline is past then.
+pub async fn list_questions(
+    db: &Database,
+    commune: &str,
+    overdue_at_us: Option<i64>,
+    limit: u32,
+    before: Option<i64>,
+) -> PageResult<pb::Question> {
     let rows = sqlx::query(
-        "SELECT * FROM questions_view WHERE commune = $1 AND position < $2 ORDER BY position DESC LIMIT $3",
+        "SELECT * FROM questions_view WHERE commune = $1 AND position < $2 \
+         AND ($3 = 0 OR (status = $4 AND answer_due_at_us < $5)) ORDER BY position DESC LIMIT $6",
     )
     .bind(commune)
     .bind(before.unwrap_or(i64::MAX))
+    .bind(i64::from(overdue_at_us.is_some()))
+    .bind(question::Status::Open.as_str())
+    .bind(overdue_at_us.unwrap_or(0))
     .bind(i64::from(limit) + 1)
     .fetch_all(db.pool())
     .await?;
