@@ -6,7 +6,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use miroir_auth::role::Grant;
-use miroir_auth::{Claims, Keys, Role};
+use miroir_auth::{Claims, ClientClaims, Keys, Role};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -89,6 +89,25 @@ impl Running {
             exp: now + 600,
             grants: vec![Grant { commune: commune.into(), role }],
             client: None,
+        };
+        let mut request = Request::new(message);
+        let value = format!("Bearer {}", self.keys.sign(&claims)).parse().expect("ascii header");
+        request.metadata_mut().insert("authorization", value);
+        request
+    }
+
+    /// City IT's integration client of `commune` with `scopes`.
+    fn client_of<T>(&self, commune: &str, scopes: &[&str], message: T) -> Request<T> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() as i64;
+        let claims = Claims {
+            sub: "client-city-it".into(),
+            iat: now,
+            exp: now + 600,
+            grants: vec![],
+            client: Some(ClientClaims {
+                commune: commune.into(),
+                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            }),
         };
         let mut request = Request::new(message);
         let value = format!("Bearer {}", self.keys.sign(&claims)).parse().expect("ascii header");
@@ -190,6 +209,12 @@ async fn questions_are_answered_officially_by_their_commune(backend: Backend) {
         pb::AnswerQuestionRequest { body: " ".into(), ..answer(&question.name) },
     );
     assert_eq!(field(&running.client.answer_question(request).await.expect_err("empty")).as_deref(), Some("body"));
+    // City IT needs the write scope, for its own commune.
+    let request = running.client_of(PARIS, &["dialogue:read"], answer(&question.name));
+    assert_eq!(running.client.answer_question(request).await.expect_err("read only").code(), Code::PermissionDenied);
+    let request = running.client_of(LYON, &["dialogue:write"], answer(&question.name));
+    assert_eq!(running.client.answer_question(request).await.expect_err("Lyon's IT").code(), Code::PermissionDenied);
+
     let request = running.as_user(&account(60), PARIS, Role::ElectedOfficial, answer(&question.name));
     let answered = running.client.answer_question(request).await.expect("answer").into_inner().question.expect("q");
     assert_eq!(answered.status(), pb::QuestionStatus::Answered);
@@ -224,6 +249,17 @@ async fn a_question_is_redirected_to_a_report(backend: Backend) {
     assert_eq!(redirected.redirected_to_report, report);
     let request = running.as_user(&account(60), PARIS, Role::Agent, answer(&question.name));
     assert_eq!(running.client.answer_question(request).await.expect_err("redirected").code(), Code::FailedPrecondition);
+
+    // City IT redirects for the commune with the write scope.
+    let other = running.ask(2, "Encore un lampadaire éteint").await;
+    let request = running.client_of(
+        PARIS,
+        &["dialogue:write"],
+        pb::RedirectQuestionRequest { name: other.name.clone(), ..redirect(&report) },
+    );
+    let redirected =
+        running.client.redirect_question(request).await.expect("city IT").into_inner().question.expect("q");
+    assert_eq!(redirected.status(), pb::QuestionStatus::Redirected);
 }
 
 async fn retried_requests_are_idempotent_and_lists_page(backend: Backend) {

@@ -5,7 +5,7 @@ pub mod parse;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use miroir_auth::grpc::{principal, require, require_signed_in};
+use miroir_auth::grpc::{principal, require, require_role_or_scope, require_signed_in};
 use miroir_auth::{Principal, Role};
 use miroir_eventstore::decider::{Decider, EventCodec, Target, execute};
 use miroir_eventstore::{CommitReceipt, EventStore, Metadata};
@@ -24,6 +24,9 @@ use crate::read_model::{DialogueView, query};
 
 /// Who speaks for the commune: its answers are official, its comments highlighted.
 const OFFICIALS: &[Role] = &[Role::Agent, Role::ElectedOfficial, Role::CommuneAdmin];
+/// The integration-client scope with which city IT answers and redirects for
+/// the commune (as its staff do).
+pub const WRITE_SCOPE: &str = "dialogue:write";
 /// Who sends a question to the reports workflow: the commune's staff.
 const STAFF: &[Role] = &[Role::Agent, Role::CommuneAdmin];
 /// The answer commitment until the commune's own is known (15 days, the
@@ -221,7 +224,7 @@ impl DialogueRpc for DialogueApi {
         let request = request.into_inner();
         let (commune, id) = parse::name("name", "questions", &request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
-        require(&principal, commune.as_str(), OFFICIALS)?;
+        require_role_or_scope(&principal, commune.as_str(), OFFICIALS, Some(WRITE_SCOPE))?;
         let answerer = principal.actor().unwrap_or_default();
         let at_us = self.now_us();
         let receipt = self
@@ -249,7 +252,7 @@ impl DialogueRpc for DialogueApi {
         if report_commune != commune {
             return Err(ApiError::invalid("report", "must be a report of the question's commune").into());
         }
-        require(&principal, commune.as_str(), STAFF)?;
+        require_role_or_scope(&principal, commune.as_str(), STAFF, Some(WRITE_SCOPE))?;
         let agent = principal.actor().unwrap_or_default();
         let at_us = self.now_us();
         let receipt = self
@@ -357,7 +360,7 @@ impl DialogueRpc for DialogueApi {
         let request = request.into_inner();
         let (commune, id) = parse::name("name", "proposals", &request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
-        require(&principal, commune.as_str(), OFFICIALS)?;
+        require_role_or_scope(&principal, commune.as_str(), OFFICIALS, Some(WRITE_SCOPE))?;
         let answerer = principal.actor().unwrap_or_default();
         let at_us = self.now_us();
         let receipt = self
