@@ -486,6 +486,22 @@ async fn moderators_hide_with_a_public_reason_and_authors_appeal_once(backend: B
         running.resident(2, pb::FlagContentRequest { subject: format!("communes/{PARIS}/budgets/x"), ..flag() });
     assert_eq!(field(&running.client.flag_content(request).await.expect_err("bad")).as_deref(), Some("subject"));
 
+    // Moderators see the queue; residents do not.
+    let queue = || pb::ListFlaggedContentRequest { parent: format!("communes/{PARIS}"), ..Default::default() };
+    let request = running.resident(2, queue());
+    assert_eq!(
+        running.client.list_flagged_content(request).await.expect_err("resident").code(),
+        Code::PermissionDenied
+    );
+    let request = running.resident(3, flag());
+    running.client.flag_content(request).await.expect("another flag");
+    let request = running.as_user(&account(80), PARIS, Role::CollectiveModerator, queue());
+    let contents = running.client.list_flagged_content(request).await.expect("queue").into_inner().contents;
+    assert_eq!(
+        contents.iter().map(|c| (c.subject.as_str(), c.flags, c.hidden)).collect::<Vec<_>>(),
+        [(question.name.as_str(), 2, false)]
+    );
+
     // Citizen content: the collective's moderators, not the town hall, nor another commune's.
     let request = running.as_user(&account(60), PARIS, Role::Agent, hide(&question.name, "Propos injurieux"));
     assert_eq!(running.client.hide_content(request).await.expect_err("agent").code(), Code::PermissionDenied);
@@ -504,6 +520,9 @@ async fn moderators_hide_with_a_public_reason_and_authors_appeal_once(backend: B
     let request = pb::GetQuestionRequest { name: question.name.clone() };
     let shown = running.client.get_question(request).await.expect("get").into_inner();
     assert_eq!((shown.title.as_str(), shown.body.as_str(), shown.hidden_reason.as_str()), ("", "", "Propos injurieux"));
+    let request = running.as_user(&account(60), PARIS, Role::Agent, queue());
+    let contents = running.client.list_flagged_content(request).await.expect("queue").into_inner().contents;
+    assert!(contents.first().is_some_and(|c| c.hidden));
 
     // Only the author appeals, once.
     let appeal = || pb::AppealHidingRequest {

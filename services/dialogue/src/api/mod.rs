@@ -581,6 +581,22 @@ impl DialogueRpc for DialogueApi {
             .map_err(ApiError::from)?;
         Ok(Response::new(pb::ListModerationLogResponse { entries, next_page_token: next.unwrap_or_default() }))
     }
+
+    async fn list_flagged_content(
+        &self,
+        request: Request<pb::ListFlaggedContentRequest>,
+    ) -> Result<Response<pb::ListFlaggedContentResponse>, Status> {
+        let principal = principal(&request);
+        let request = request.into_inner();
+        let commune = parse::parent("parent", &request.parent)?;
+        let moderators: Vec<Role> = CITIZEN_MODERATORS.iter().chain(COMMUNE_MODERATORS).copied().collect();
+        require(&principal, commune.as_str(), &moderators)?;
+        let limit = parse::page_size(request.page_size)?;
+        let after = parse::page_token(&request.page_token)?;
+        let (contents, next) =
+            query::flagged(self.store.database(), commune.as_str(), limit, after).await.map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListFlaggedContentResponse { contents, next_page_token: next.unwrap_or_default() }))
+    }
 }
 
 /// A question, proposal or comment being moderated.

@@ -143,6 +143,19 @@ impl InlineProjection for DialogueView {
             .bind(position(event))
             .execute(conn)
             .await?;
+        } else if let Some(e) = event.decode::<pb::ContentFlagged>() {
+            let e = e.map_err(decode_error)?;
+            sqlx::query(
+                "INSERT INTO flagged_content (subject, commune, flags, last_flagged_at_us, position) \
+                 VALUES ($1, $2, 1, $3, $4) ON CONFLICT (subject) DO UPDATE \
+                 SET flags = flagged_content.flags + 1, last_flagged_at_us = excluded.last_flagged_at_us",
+            )
+            .bind(&e.subject)
+            .bind(&event.commune)
+            .bind(e.flagged_at_us)
+            .bind(position(event))
+            .execute(conn)
+            .await?;
         } else if let Some(e) = event.decode::<pb::ContentHidden>() {
             let e = e.map_err(decode_error)?;
             set_hidden(conn, &e.subject, &e.public_reason).await?;
@@ -168,6 +181,11 @@ async fn set_hidden(conn: &mut AnyConnection, subject: &str, reason: &str) -> Re
     let Some((kind, id)) = subject.rsplit_once('/').and_then(|(rest, id)| Some((rest.rsplit_once('/')?.1, id))) else {
         return Ok(());
     };
+    sqlx::query("UPDATE flagged_content SET hidden = $1 WHERE subject = $2")
+        .bind(i64::from(!reason.is_empty()))
+        .bind(subject)
+        .execute(&mut *conn)
+        .await?;
     let sql = match kind {
         "questions" => "UPDATE questions_view SET hidden_reason = $1 WHERE question_id = $2",
         "proposals" => "UPDATE proposals_view SET hidden_reason = $1 WHERE proposal_id = $2",

@@ -296,3 +296,22 @@ pub async fn posts_since(db: &Database, author: &str, since_us: i64) -> Result<i
     .await?;
     row.try_get("n")
 }
+
+/// The commune's flagged content, first flagged first, after the position of `after` if given.
+pub async fn flagged(db: &Database, commune: &str, limit: u32, after: Option<i64>) -> PageResult<pb::FlaggedContent> {
+    let rows =
+        sqlx::query("SELECT * FROM flagged_content WHERE commune = $1 AND position > $2 ORDER BY position LIMIT $3")
+            .bind(commune)
+            .bind(after.unwrap_or(0))
+            .bind(i64::from(limit) + 1)
+            .fetch_all(db.pool())
+            .await?;
+    page(&rows, limit, |row| {
+        Ok(pb::FlaggedContent {
+            subject: row.try_get("subject")?,
+            flags: u32_of(row.try_get("flags")?),
+            last_flagged_at_us: row.try_get("last_flagged_at_us")?,
+            hidden: row.try_get::<i64, _>("hidden")? != 0,
+        })
+    })
+}
