@@ -7,6 +7,10 @@
 //! - [`read_model`] — views updated inline with the events.
 //! - [`api`] — the gRPC API (`miroir.dialogue.v1.Dialogue`).
 //! - [`error`] — errors mapped to gRPC statuses.
+//!
+//! Not yet served by the `miroir` binary nor exposed by the gateway; the
+//! commune's answer commitment is configuration ([`api::DialogueApi::with_commitment_days`])
+//! until identity owns and publishes it.
 
 pub mod api;
 pub mod domain;
