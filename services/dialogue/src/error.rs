@@ -1,0 +1,82 @@
+//! The service's errors, mapped once to gRPC statuses. Client errors say what
+//! is wrong (with the offending field as a `BadRequest` detail); internal ones
+//! are logged with their cause and leave as an opaque INTERNAL.
+
+use miroir_eventstore::decider::ExecuteError;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{field}: {reason}")]
+    InvalidArgument { field: String, reason: String },
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error(transparent)]
+    Auth(Status),
+    #[error("busy, retry")]
+    Contention,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ApiError::InvalidArgument { field: field.into(), reason: reason.into() }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<Status> for ApiError {
+    fn from(status: Status) -> Self {
+        ApiError::Auth(status)
+    }
+}
+
+impl From<ExecuteError<DomainError>> for ApiError {
+    fn from(error: ExecuteError<DomainError>) -> Self {
+        match error {
+            ExecuteError::Domain(e) => ApiError::Domain(e),
+            ExecuteError::Contention(_) => ApiError::Contention,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn bad_request(field: &str, reason: &str) -> Status {
+    Status::with_error_details(
+        Code::InvalidArgument,
+        format!("{field}: {reason}"),
+        ErrorDetails::with_bad_request_violation(field, reason),
+    )
+}
+
+impl From<ApiError> for Status {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::InvalidArgument { field, reason } => bad_request(&field, &reason),
+            ApiError::Domain(DomainError::Invalid { field, reason }) => bad_request(field, &reason),
+            ApiError::Domain(e @ DomainError::AlreadyExists(_)) => Status::already_exists(e.to_string()),
+            ApiError::Domain(e @ DomainError::NotFound(_)) => Status::not_found(e.to_string()),
+            ApiError::NotFound(what) => Status::not_found(format!("{what} not found")),
+            ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
+            ApiError::Domain(DomainError::Forbidden(reason)) => Status::permission_denied(reason),
+            ApiError::Domain(DomainError::AlreadyDone(reason)) => Status::already_exists(reason),
+            ApiError::Auth(status) => status,
+            ApiError::Contention => Status::aborted("too many concurrent changes; retry"),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "dialogue: internal error");
+                Status::internal("internal error")
+            }
+        }
+    }
+}
