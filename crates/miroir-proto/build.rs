@@ -4,8 +4,8 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Canonical (no `..`), so that cargo's change tracking compares the paths it stats.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto").canonicalize()?;
-    let mut files = Vec::new();
-    collect(&root, &mut files)?;
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    collect(&root, &mut files, &mut dirs)?;
     files.sort();
     let fds = protox::compile(&files, [&root])?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
@@ -20,20 +20,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             config.enable_type_names();
             config
         })?;
-    // Each file, not only the folder: a folder's own time changes only when
-    // files are added or removed, and an edited contract must rebuild.
-    println!("cargo:rerun-if-changed={}", root.display());
+    // Each folder (its time changes when a file is added or removed in it, not
+    // in its subfolders) and each file (an edited contract must rebuild).
+    for dir in &dirs {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     Ok(())
 }
 
-fn collect(dir: &std::path::Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect(dir: &std::path::Path, files: &mut Vec<PathBuf>, dirs: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    dirs.push(dir.to_path_buf());
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            collect(&path, files)?;
+            collect(&path, files, dirs)?;
         } else if path.extension().is_some_and(|e| e == "proto") {
             files.push(path);
         }
