@@ -183,11 +183,6 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> DomainError {
     DomainError::Invalid { field, reason: reason.into() }
 }
 
-fn valid_category(category: &str) -> bool {
-    (1..=64).contains(&category.len())
-        && category.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
-
 /// An anonymous reporter's e-mail: trimmed, one `@`, a dotted domain, no
 /// spaces, at most 254 characters (deliverability is proved by the link).
 pub fn parse_email(raw: &str) -> Result<String, DomainError> {
@@ -248,7 +243,7 @@ impl Decider for ReportDecider {
                 if description.chars().count() > MAX_DESCRIPTION_CHARS {
                     return Err(invalid("description", format!("must be at most {MAX_DESCRIPTION_CHARS} characters")));
                 }
-                if !valid_category(&category) {
+                if !super::category::valid_code(&category) {
                     return Err(invalid("category", "must be 1 to 64 lowercase letters, digits, '-' or '_'"));
                 }
                 if reporter.is_none() && anonymous.is_none() && client.is_empty() {

@@ -23,7 +23,7 @@ pub(super) async fn upsert(
     .bind(&category.code)
     .bind(position)
     .bind(i64::from(category.active))
-    .bind(super::projection::encode(category))
+    .bind(category.encode_to_vec())
     .execute(conn)
     .await?;
     Ok(())

@@ -2,7 +2,6 @@
 
 use miroir_eventstore::{InlineProjection, RecordedEvent};
 use miroir_proto::reports::v1 as pb;
-use prost::Message;
 use sqlx::AnyConnection;
 
 use super::position;
@@ -259,9 +258,4 @@ async fn follow(conn: &mut AnyConnection, report_id: &str, accounts: &[String]) 
             .await?;
     }
     Ok(())
-}
-
-/// Kept for the categories module: the encoded definition.
-pub(super) fn encode(category: &pb::Category) -> Vec<u8> {
-    category.encode_to_vec()
 }

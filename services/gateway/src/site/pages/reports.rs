@@ -4,6 +4,7 @@
 //! supports, and the staff's tools on that page (workflow, assignment,
 //! internal notes, merging).
 
+use crate::rest::submission::{MAX_PHOTO_BYTES, MAX_PHOTOS};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -387,24 +388,13 @@ fn coordinate(tr: &Tr, errors: &mut FormErrors, name: &'static str, raw: &str) -
     }
 }
 
-/// At most this many photos, each at most this large (the service's limits, checked here first for a clear error).
-const MAX_PHOTOS: usize = 5;
-const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
-
-/// JPEG, PNG or WebP, by their first bytes (the service sniffs again and strips metadata).
-fn is_image(data: &[u8]) -> bool {
-    data.starts_with(&[0xFF, 0xD8, 0xFF])
-        || data.starts_with(b"\x89PNG\r\n\x1a\n")
-        || (data.len() >= 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP")
-}
-
+/// The service's photo limits, checked before the photos are sent on for a clear error; whether a file is a
+/// JPEG, PNG or WebP is the service's to say (its refusal names `photos[i]`, shown beside the photos field).
 fn check_photos(tr: &Tr, errors: &mut FormErrors, photos: &[Upload]) {
     if photos.len() > MAX_PHOTOS {
         errors.add("photos", tr.t("invalid-photos-count"));
     } else if photos.iter().any(|p| p.data.len() > MAX_PHOTO_BYTES) {
         errors.add("photos", tr.t("invalid-photos-size"));
-    } else if photos.iter().any(|p| !is_image(&p.data)) {
-        errors.add("photos", tr.t("invalid-photos"));
     }
 }
 
