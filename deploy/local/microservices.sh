@@ -17,7 +17,7 @@ bin="${CARGO_TARGET_DIR:-target}/release/miroir"
 
 # One database per service, as in production.
 base="${POSTGRES_ADMIN_URL%/*}"
-for service in identity reports; do
+for service in identity reports publications dialogue; do
     psql "$POSTGRES_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'miroir_$service'" | grep -q 1 \
         || psql "$POSTGRES_ADMIN_URL" -c "CREATE DATABASE miroir_$service"
 done
@@ -35,7 +35,12 @@ MIROIR_DATABASE_URL="$base/miroir_identity" MIROIR_GRPC_LISTEN=127.0.0.1:50052 M
 MIROIR_DATABASE_URL="$base/miroir_reports" MIROIR_GRPC_LISTEN=127.0.0.1:50051 MIROIR_ADMIN_LISTEN=127.0.0.1:9091 \
     MIROIR_OBJECT_STORE="${MIROIR_OBJECT_STORE:-${XDG_DATA_HOME:-$HOME/.local/share}/miroir/objects}" \
     "$bin" serve reports &
-MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
+MIROIR_DATABASE_URL="$base/miroir_publications" MIROIR_GRPC_LISTEN=127.0.0.1:50053 MIROIR_ADMIN_LISTEN=127.0.0.1:9093 \
+    "$bin" serve publications &
+MIROIR_DATABASE_URL="$base/miroir_dialogue" MIROIR_GRPC_LISTEN=127.0.0.1:50054 MIROIR_ADMIN_LISTEN=127.0.0.1:9094 \
+    "$bin" serve dialogue &
+MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_PUBLICATIONS_URL=http://127.0.0.1:50053 \
+    MIROIR_DIALOGUE_URL=http://127.0.0.1:50054 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
     "$bin" serve gateway &
 echo "gateway: http://127.0.0.1:8080/api/openapi.json — sign in with POST /api/v1/auth/login"
 wait

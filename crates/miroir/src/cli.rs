@@ -48,12 +48,16 @@ pub struct UpArgs {
 /// The components `miroir serve` can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Component {
-    /// HTTP front door: REST API and OpenAPI document (later the site and Open311).
+    /// HTTP front door: the site, the REST API and its OpenAPI document, Open311.
     Gateway,
     /// Communes, accounts, sessions, roles, integration clients, token signing keys.
     Identity,
     /// Problem reports: gRPC API, event log and read models, relay to JetStream.
     Reports,
+    /// What the two spaces publish: projects, decisions, minutes, budgets, news, the collective's posts.
+    Publications,
+    /// Public questions and answers, proposals, comment threads and their moderation.
+    Dialogue,
 }
 
 impl Component {
@@ -62,6 +66,8 @@ impl Component {
             Component::Gateway => "gateway",
             Component::Identity => "identity",
             Component::Reports => "reports",
+            Component::Publications => "publications",
+            Component::Dialogue => "dialogue",
         }
     }
 }
@@ -96,13 +102,19 @@ pub struct ServiceArgs {
     /// Where the gateway reaches the reports service.
     #[arg(long, env = "MIROIR_REPORTS_URL", default_value = "http://127.0.0.1:50051")]
     pub reports_url: String,
+    /// Where the gateway reaches the publications service.
+    #[arg(long, env = "MIROIR_PUBLICATIONS_URL", default_value = "http://127.0.0.1:50053")]
+    pub publications_url: String,
+    /// Where the gateway reaches the dialogue service.
+    #[arg(long, env = "MIROIR_DIALOGUE_URL", default_value = "http://127.0.0.1:50054")]
+    pub dialogue_url: String,
     /// Where services reach the identity service (token keys) and the gateway its API.
     #[arg(long, env = "MIROIR_IDENTITY_URL", default_value = "http://127.0.0.1:50052")]
     pub identity_url: String,
     /// Public address of the site, used in the links identity sends.
     #[arg(long, env = "MIROIR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,
-    /// Where the reports service keeps photos: `s3://bucket/prefix` (credentials, region and endpoint from
+    /// Where the reports service keeps photos and the publications service attachments: `s3://bucket/prefix` (credentials, region and endpoint from
     /// the standard AWS_* variables, e.g. AWS_ENDPOINT_URL for any S3-compatible store) or a folder.
     #[arg(long, env = "MIROIR_OBJECT_STORE", default_value = "miroir-objects")]
     pub object_store: String,

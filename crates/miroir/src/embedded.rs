@@ -31,6 +31,12 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     let db = Database::connect(&url, &PoolConfig::default()).await.context("cannot open the reports database")?;
     miroir_reports::migrate_database(&db).await?;
     let reports = miroir_reports::open(db).await?;
+    let db = open_sqlite(&args.data, "publications").await?;
+    miroir_publications::migrate_database(&db).await?;
+    let publications = miroir_publications::open(db).await?;
+    let db = open_sqlite(&args.data, "dialogue").await?;
+    miroir_dialogue::migrate_database(&db).await?;
+    let dialogue = miroir_dialogue::open(db).await?;
     let demo_env = if args.no_demo {
         None
     } else {
@@ -56,7 +62,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &mut supervisor,
         reports,
         identity_feed,
-        verifier,
+        verifier.clone(),
         reports_grpc,
         &readiness,
         &metrics,
@@ -69,8 +75,24 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     )
     .await?;
 
+    let publications_grpc = bind("publications", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let publications_url = format!("http://{}", publications_grpc.local_addr()?);
+    component::publications::start(
+        &mut supervisor,
+        publications,
+        verifier.clone(),
+        publications_grpc,
+        &readiness,
+        &metrics,
+        None,
+    )
+    .await?;
+    let dialogue_grpc = bind("dialogue", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let dialogue_url = format!("http://{}", dialogue_grpc.local_addr()?);
+    component::dialogue::start(&mut supervisor, dialogue, verifier, dialogue_grpc, &readiness, &metrics, None).await?;
+
     let admin_routes = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
-    let config = miroir_gateway::GatewayConfig { reports_url, identity_url };
+    let config = miroir_gateway::GatewayConfig { reports_url, identity_url, publications_url, dialogue_url };
     component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin_routes)).await?;
 
     println!(
@@ -97,4 +119,10 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     }
     println!("\nStop with Ctrl+C.\n");
     supervisor.wait().await
+}
+
+/// Opens (creating it) the SQLite database `<data>/<name>.db`.
+async fn open_sqlite(data: &std::path::Path, name: &str) -> anyhow::Result<Database> {
+    let url = format!("sqlite://{}", data.join(format!("{name}.db")).display());
+    Database::connect(&url, &PoolConfig::default()).await.with_context(|| format!("cannot open the {name} database"))
 }

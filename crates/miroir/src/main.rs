@@ -55,6 +55,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             match args.component {
                 Component::Reports => miroir_reports::migrate_database(&db).await?,
                 Component::Identity => miroir_identity::migrate_database(&db).await?,
+                Component::Publications => miroir_publications::migrate_database(&db).await?,
+                Component::Dialogue => miroir_dialogue::migrate_database(&db).await?,
                 Component::Gateway => anyhow::bail!("the gateway has no database"),
             }
             println!("{}: migrations applied", args.component.name());

@@ -72,11 +72,36 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             )
             .await?;
         }
+        Component::Publications => {
+            let db = connect(common, name).await?;
+            miroir_publications::migrate_database(&db).await?;
+            let store = miroir_publications::open(db).await?;
+            let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
+            let grpc = bind(name, "grpc", common.grpc_listen).await?;
+            let verifier = jwks::initial(&common.identity_url, &token).await;
+            supervisor
+                .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
+            component::publications::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus))
+                .await?;
+        }
+        Component::Dialogue => {
+            let db = connect(common, name).await?;
+            miroir_dialogue::migrate_database(&db).await?;
+            let store = miroir_dialogue::open(db).await?;
+            let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
+            let grpc = bind(name, "grpc", common.grpc_listen).await?;
+            let verifier = jwks::initial(&common.identity_url, &token).await;
+            supervisor
+                .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
+            component::dialogue::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus)).await?;
+        }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;
             let config = miroir_gateway::GatewayConfig {
                 reports_url: common.reports_url.clone(),
                 identity_url: common.identity_url.clone(),
+                publications_url: common.publications_url.clone(),
+                dialogue_url: common.dialogue_url.clone(),
             };
             component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, None).await?;
         }

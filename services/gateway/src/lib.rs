@@ -36,6 +36,10 @@ pub struct GatewayConfig {
     pub reports_url: String,
     /// gRPC URL of the identity service, e.g. `http://127.0.0.1:50052`.
     pub identity_url: String,
+    /// gRPC URL of the publications service, e.g. `http://127.0.0.1:50053`.
+    pub publications_url: String,
+    /// gRPC URL of the dialogue service, e.g. `http://127.0.0.1:50054`.
+    pub dialogue_url: String,
 }
 
 /// What every handler shares: the clients of the services. Cheap to clone
@@ -44,6 +48,10 @@ pub struct GatewayConfig {
 pub struct AppState {
     pub(crate) reports: upstream::ReportsClient,
     pub(crate) identity: upstream::IdentityClient,
+    #[allow(dead_code)] // until the routes of issue 6 land
+    pub(crate) publications: upstream::PublicationsClient,
+    #[allow(dead_code)] // until the routes of issue 6 land
+    pub(crate) dialogue: upstream::DialogueClient,
     /// Form posts per client address (the site's rate limit).
     pub(crate) limiter: site::forms::PostLimiter,
     /// Access tokens of Open311 `api_key`s, until shortly before they expire.
@@ -58,10 +66,12 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// Clients over the given channels (tests may pass any channel).
-    pub fn new(reports: Channel, identity: Channel) -> Self {
+    pub fn new(channels: Channels) -> Self {
         AppState {
-            reports: upstream::reports_client(reports),
-            identity: upstream::identity_client(identity),
+            reports: upstream::reports_client(channels.reports),
+            identity: upstream::identity_client(channels.identity),
+            publications: upstream::publications_client(channels.publications),
+            dialogue: upstream::dialogue_client(channels.dialogue),
             limiter: site::forms::PostLimiter::default(),
             open311_tokens: open311::TokenCache::default(),
         }
@@ -71,8 +81,21 @@ impl AppState {
     /// first use, so the gateway starts (and answers 503) while a service is
     /// still down.
     pub fn connect(config: &GatewayConfig) -> Result<Self, GatewayError> {
-        Ok(Self::new(upstream::lazy_channel(&config.reports_url)?, upstream::lazy_channel(&config.identity_url)?))
+        Ok(Self::new(Channels {
+            reports: upstream::lazy_channel(&config.reports_url)?,
+            identity: upstream::lazy_channel(&config.identity_url)?,
+            publications: upstream::lazy_channel(&config.publications_url)?,
+            dialogue: upstream::lazy_channel(&config.dialogue_url)?,
+        }))
     }
+}
+
+/// One channel per back-end service.
+pub struct Channels {
+    pub reports: Channel,
+    pub identity: Channel,
+    pub publications: Channel,
+    pub dialogue: Channel,
 }
 
 /// The gateway's router, ready to serve: [`router`] with the HTTP request

@@ -6,7 +6,9 @@ use std::future::Future;
 use std::time::Duration;
 
 use miroir_platform::telemetry::propagate_interceptor;
+use miroir_proto::dialogue::v1::dialogue_client;
 use miroir_proto::identity::v1::identity_client;
+use miroir_proto::publications::v1::publications_client;
 use miroir_proto::reports::v1::reports_client;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
@@ -32,6 +34,12 @@ pub type ReportsClient = reports_client::ReportsClient<InterceptedService<Channe
 /// The identity client, forwarding the trace context on every call.
 pub type IdentityClient = identity_client::IdentityClient<InterceptedService<Channel, Interceptor>>;
 
+/// The publications client, forwarding the trace context on every call.
+pub type PublicationsClient = publications_client::PublicationsClient<InterceptedService<Channel, Interceptor>>;
+
+/// The dialogue client, forwarding the trace context on every call.
+pub type DialogueClient = dialogue_client::DialogueClient<InterceptedService<Channel, Interceptor>>;
+
 /// A channel to `url` (`http://host:port`) that connects on first use and
 /// reconnects as needed, so that the gateway can start before the services.
 pub fn lazy_channel(url: &str) -> Result<Channel, GatewayError> {
@@ -51,6 +59,19 @@ pub fn reports_client(channel: Channel) -> ReportsClient {
 
 pub fn identity_client(channel: Channel) -> IdentityClient {
     identity_client::IdentityClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+}
+
+/// Attachments (PDF and images) travel in publications' messages.
+const MAX_PUBLICATIONS_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+pub fn publications_client(channel: Channel) -> PublicationsClient {
+    publications_client::PublicationsClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+        .max_decoding_message_size(MAX_PUBLICATIONS_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_PUBLICATIONS_MESSAGE_BYTES)
+}
+
+pub fn dialogue_client(channel: Channel) -> DialogueClient {
+    dialogue_client::DialogueClient::with_interceptor(channel, propagate_interceptor as Interceptor)
 }
 
 /// A gRPC request carrying `message`, the caller's credentials and a

@@ -2,7 +2,9 @@
 //! both modes; only the backends they are given differ.
 
 pub mod gateway;
+pub mod dialogue;
 pub mod identity;
+pub mod publications;
 pub mod reports;
 
 use std::net::SocketAddr;
