@@ -41,7 +41,13 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         None
     } else {
         demo::seed_reports(&reports).await?;
-        demo::seed_identity(&identity, &args.data).await?
+        let seeded = demo::seed_identity(&identity, &args.data).await?;
+        // Content needs its authors: only on the start that created them.
+        if let Some(seeded) = &seeded {
+            demo::publications::seed(&publications, &seeded.accounts).await?;
+            demo::dialogue::seed(&dialogue, &seeded.accounts).await?;
+        }
+        seeded.map(|seeded| seeded.env)
     };
 
     let metrics = Metrics::new("miroir")?;

@@ -68,7 +68,12 @@ async fn serve_reports(listener: TcpListener, db: &TestDatabase, keys: &Keys, to
 async fn serve_gateway(reports_url: &str, token: &CancellationToken) -> String {
     let metrics = Metrics::new("gateway").expect("metrics");
     // These tests never reach the identity service; its channel connects lazily.
-    let config = GatewayConfig { reports_url: reports_url.to_owned(), identity_url: "http://127.0.0.1:9".to_owned(), publications_url: "http://127.0.0.1:9".to_owned(), dialogue_url: "http://127.0.0.1:9".to_owned() };
+    let config = GatewayConfig {
+        reports_url: reports_url.to_owned(),
+        identity_url: "http://127.0.0.1:9".to_owned(),
+        publications_url: "http://127.0.0.1:9".to_owned(),
+        dialogue_url: "http://127.0.0.1:9".to_owned(),
+    };
     let router = build(&config, &metrics).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
     let base = format!("http://{}", listener.local_addr().expect("HTTP address"));

@@ -63,7 +63,12 @@ async fn stack() -> Stack {
 
     let metrics = Metrics::new("gateway").expect("metrics");
     // These tests never reach the reports service; its channel connects lazily.
-    let config = GatewayConfig { reports_url: "http://127.0.0.1:9".into(), identity_url, publications_url: "http://127.0.0.1:9".to_owned(), dialogue_url: "http://127.0.0.1:9".to_owned() };
+    let config = GatewayConfig {
+        reports_url: "http://127.0.0.1:9".into(),
+        identity_url,
+        publications_url: "http://127.0.0.1:9".to_owned(),
+        dialogue_url: "http://127.0.0.1:9".to_owned(),
+    };
     let router = build(&config, &metrics).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
     let base = format!("http://{}", listener.local_addr().expect("HTTP address"));

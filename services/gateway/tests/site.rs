@@ -81,9 +81,17 @@ async fn site() -> Site {
     ));
     let reports_url = serve_grpc(reports_routes, &token).await;
 
-    let router = build(&GatewayConfig { reports_url, identity_url, publications_url: "http://127.0.0.1:9".to_owned(), dialogue_url: "http://127.0.0.1:9".to_owned() }, &Metrics::new("gateway").expect("metrics"))
-        .await
-        .expect("gateway");
+    let router = build(
+        &GatewayConfig {
+            reports_url,
+            identity_url,
+            publications_url: "http://127.0.0.1:9".to_owned(),
+            dialogue_url: "http://127.0.0.1:9".to_owned(),
+        },
+        &Metrics::new("gateway").expect("metrics"),
+    )
+    .await
+    .expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let shutdown = token.clone();

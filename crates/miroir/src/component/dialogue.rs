@@ -2,11 +2,11 @@
 //! microservices mode, the relay that copies its log to JetStream.
 
 use miroir_bus::{JetStreamBus, Relay};
+use miroir_dialogue::api::DialogueApi;
 use miroir_eventstore::EventStore;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::dialogue::v1::dialogue_server::DialogueServer;
-use miroir_dialogue::api::DialogueApi;
 use tokio::net::TcpListener;
 
 use crate::supervisor::Supervisor;

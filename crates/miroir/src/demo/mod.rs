@@ -1,7 +1,11 @@
 //! Demo data for the embedded mode's first start, so a newcomer sees a
 //! working commune at once: the commune, one account per role, an
-//! integration client, and two reports. Created through the same use cases
+//! integration client, two reports, publications in both spaces ([`publications`]),
+//! questions and a proposal ([`dialogue`]). Created through the same use cases
 //! as real data; the credentials are printed and written to `<data>/demo.env`.
+
+pub mod dialogue;
+pub mod publications;
 
 use std::io::Write;
 use std::path::Path;
@@ -45,9 +49,26 @@ const ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("RESIDENT", "habitant@demo.miroir.fr", "Léo", "resident"),
 ];
 
+/// The demo accounts' ids, for the content they author.
+#[derive(Debug, Clone)]
+pub struct DemoAccounts {
+    pub admin: String,
+    pub agent: String,
+    pub moderator: String,
+    pub resident: String,
+}
+
+/// What [`seed_identity`] created.
+#[derive(Debug, Clone)]
+pub struct DemoIdentity {
+    /// The `demo.env` text, also written to the data folder.
+    pub env: String,
+    pub accounts: DemoAccounts,
+}
+
 /// Seeds the demo commune, its accounts and client once (when the commune is
-/// not there yet), and returns the `demo.env` text, also written to `data`.
-pub async fn seed_identity(identity: &Identity, data: &Path) -> anyhow::Result<Option<String>> {
+/// not there yet), and returns what it created.
+pub async fn seed_identity(identity: &Identity, data: &Path) -> anyhow::Result<Option<DemoIdentity>> {
     let op = operator_cli();
     match identity.get_commune(COMMUNE).await {
         Ok(_) => return Ok(None),
@@ -57,9 +78,11 @@ pub async fn seed_identity(identity: &Identity, data: &Path) -> anyhow::Result<O
     identity.register_commune(&op, COMMUNE, "Paris", "75", "Collectif Paris Centre", 7, "").await?;
     let mut env =
         format!("# Miroir demo (embedded mode). Sign in with these accounts.\nMIROIR_DEMO_COMMUNE={COMMUNE}\n");
+    let mut ids = std::collections::HashMap::new();
     for (prefix, email, name, role) in ACCOUNTS {
         let password = crate::admin::generated_password()?;
         let account = identity.sign_up(email, &password, name, COMMUNE, "").await?;
+        ids.insert(*prefix, account.account_id.clone());
         if *role != "resident" {
             identity.grant_role(&op, &account.account_id, COMMUNE, role, "", "demo", "").await?;
         }
@@ -70,7 +93,10 @@ pub async fn seed_identity(identity: &Identity, data: &Path) -> anyhow::Result<O
     env.push_str(&format!("MIROIR_DEMO_CLIENT_ID={}\nMIROIR_DEMO_API_KEY={secret}\n", client.client_id));
     write_private(&data.join("demo.env"), &env)?;
     tracing::info!(commune = COMMUNE, "demo commune, accounts and integration client created");
-    Ok(Some(env))
+    let mut id = |prefix: &str| ids.remove(prefix).unwrap_or_default();
+    let accounts =
+        DemoAccounts { admin: id("ADMIN"), agent: id("AGENT"), moderator: id("MODERATOR"), resident: id("RESIDENT") };
+    Ok(Some(DemoIdentity { env, accounts }))
 }
 
 /// Writes a file only its owner can read (it holds passwords).
