@@ -15,6 +15,9 @@ use super::{COMMUNE, DemoAccounts};
 
 const EURO: i64 = 100;
 
+/// One publication: id, space, kind, title, body, details, author.
+type Item<'a> = (String, Space, Kind, &'a str, &'a str, Option<pb::PublicationDetails>, &'a str);
+
 /// Seeds the publications once: only into an empty log.
 pub async fn seed(store: &EventStore, accounts: &DemoAccounts) -> anyhow::Result<()> {
     if store.head().await? > 0 {
@@ -46,7 +49,7 @@ pub async fn seed(store: &EventStore, accounts: &DemoAccounts) -> anyhow::Result
             pb::Milestone { title: "Livraison de la cour".into(), date: "2027-01-08".into(), done: false },
         ];
     }
-    let items: Vec<(String, Space, Kind, &str, &str, Option<pb::PublicationDetails>, &str)> = vec![
+    let items: Vec<Item<'_>> = vec![
         (
             courtyard.clone(),
             Space::Official,
