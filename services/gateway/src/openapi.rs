@@ -183,6 +183,8 @@ impl Modify for BearerScheme {
             Scopes::from_iter([
                 ("reports:read", "Read the commune's reports"),
                 ("reports:write", "File and handle the commune's reports"),
+                ("publications:write", "Write in the commune's official space (drafts, publication, amendments)"),
+                ("dialogue:write", "Answer questions and proposals, redirect questions, for the commune"),
             ]),
         ));
         let oauth2 = OAuth2::with_description(

@@ -187,7 +187,7 @@ pub struct RevokeRole {
 pub struct CreateClient {
     #[schema(example = "SIG de la ville")]
     pub display_name: String,
-    /// At least one of `reports:read`, `reports:write`.
+    /// At least one of `reports:read`, `reports:write`, `publications:write`, `dialogue:write`.
     #[schema(example = json!(["reports:read", "reports:write"]))]
     pub scopes: Vec<String>,
 }

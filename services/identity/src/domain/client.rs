@@ -7,7 +7,7 @@ use miroir_proto::identity::v1 as pb;
 use super::{DomainError, event_codec, invalid, text};
 
 /// The scopes an integration client can hold.
-pub const SCOPES: &[&str] = &["reports:read", "reports:write"];
+pub const SCOPES: &[&str] = &["reports:read", "reports:write", "publications:write", "dialogue:write"];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Client(pub Option<bool>); // Some(revoked) once created

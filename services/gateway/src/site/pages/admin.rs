@@ -88,7 +88,7 @@ async fn admin_page(state: &AppState, visitor: Visitor, insee: &str, status: Sta
         changes,
         clients: clients.clients,
         client_fields: vec![Field::new(tr, "display_name", "field-client-name", "text")],
-        scopes: vec!["reports:read", "reports:write"],
+        scopes: vec!["reports:read", "reports:write", "publications:write", "dialogue:write"],
         commune,
     };
     render(visitor, status, &page)
