@@ -5,9 +5,11 @@
 //! commune B (Lyon, 69123), the operator, and integration clients of A and B.
 //! The gRPC code of every answer is checked against the rule of the row.
 //!
-//! Identity and reports run in-process behind their real interceptor on
-//! 127.0.0.1:0, each on its own database (SQLite, and PostgreSQL); every token
-//! is signed by identity and verified by both with identity's JWKS.
+//! Identity, reports, publications and dialogue run in-process behind their
+//! real interceptor on 127.0.0.1:0, each on its own database (SQLite, and
+//! PostgreSQL); every token is signed by identity and verified by all with
+//! identity's JWKS. The rows of publications and dialogue are in
+//! `authorization/`.
 //!
 //! After the table, each service's log proves that nothing was written in a
 //! commune by a principal that has no right there; a test reads the method
@@ -27,9 +29,15 @@ use miroir_identity::{Identity, IdentityConfig, operator_cli};
 use miroir_platform::health::Readiness;
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_platform::storage::{Backend, Database};
+use miroir_proto::dialogue::v1 as dg;
+use miroir_proto::dialogue::v1::dialogue_client::DialogueClient;
+use miroir_proto::dialogue::v1::dialogue_server::DialogueServer;
 use miroir_proto::identity::v1 as id;
 use miroir_proto::identity::v1::identity_client::IdentityClient;
 use miroir_proto::identity::v1::identity_server::IdentityServer;
+use miroir_proto::publications::v1 as pb;
+use miroir_proto::publications::v1::publications_client::PublicationsClient;
+use miroir_proto::publications::v1::publications_server::PublicationsServer;
 use miroir_proto::reports::v1 as rp;
 use miroir_proto::reports::v1::reports_client::ReportsClient;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
@@ -41,8 +49,15 @@ use tonic::{Code, Request, Status};
 
 const IDENTITY: &str = "miroir.identity.v1.Identity";
 const REPORTS: &str = "miroir.reports.v1.Reports";
+const PUBLICATIONS: &str = "miroir.publications.v1.Publications";
+const DIALOGUE: &str = "miroir.dialogue.v1.Dialogue";
 /// The services that run today: every method of each must have a row.
-const SERVED: &[&str] = &[IDENTITY, REPORTS];
+const SERVED: &[&str] = &[IDENTITY, REPORTS, PUBLICATIONS, DIALOGUE];
+
+#[path = "authorization/dialogue.rs"]
+mod dialogue_rows;
+#[path = "authorization/publications.rs"]
+mod publications_rows;
 
 const A: &str = "35238";
 const B: &str = "69123";
@@ -84,7 +99,8 @@ enum Kind {
     /// Signed in, holding one role in one commune.
     Holds(Role, Side),
     Operator,
-    /// An integration client of a commune; `write` = holds `reports:write` (all hold `reports:read`).
+    /// An integration client of a commune; `write` = holds every write scope (`reports:write`,
+    /// `publications:write`, `dialogue:write`); all hold `reports:read`.
     Client {
         side: Side,
         write: bool,
@@ -120,6 +136,13 @@ enum Rule {
     /// Only the account that submitted the report (no caller of the table did): accounts are refused,
     /// callers without an account (anonymous, clients) are not authenticated as one.
     ReporterOnly,
+    /// The roles `roles` in A, the operator, and (if `write_scope`) A's clients with the write scopes.
+    InA { roles: &'static [Role], write_scope: bool },
+    /// Any account, of any commune, acting as a resident (asking, proposing, commenting); not a client.
+    AnyAccount,
+    /// Only the author of the content (no caller of the table): every other account and every client is
+    /// refused; nobody anonymous is authenticated.
+    AuthorOnly,
     /// A's resource named through B's path: callers entitled in B get the row's code (NOT_FOUND,
     /// never OK), everyone else is refused as for any action in B.
     ThroughB { roles: &'static [Role], write_scope: bool },
@@ -139,12 +162,18 @@ fn expected(rule: Rule, granted: Code, kind: Kind) -> Code {
         (Rule::SignedIn, _) => true,
         (Rule::ReporterOnly, Client { .. }) => return Code::Unauthenticated,
         (Rule::ReporterOnly, _) => false,
+        (Rule::AuthorOnly, _) => false,
+        (Rule::AnyAccount, Client { .. }) => false,
+        (Rule::AnyAccount, _) => true,
         (_, Operator) => true,
         (Rule::Operator, _) => false,
         (Rule::AdminOfA, kind) => kind == Holds(Role::CommuneAdmin, Side::A),
         (Rule::StaffOfA, Holds(role, side)) => side == Side::A && matches!(role, Role::Agent | Role::CommuneAdmin),
         (Rule::StaffOfA, Client { side, write }) => side == Side::A && write,
         (Rule::StaffOfA, _) => false,
+        (Rule::InA { roles, .. }, Holds(role, side)) => side == Side::A && roles.contains(&role),
+        (Rule::InA { write_scope, .. }, Client { side, write }) => write_scope && side == Side::A && write,
+        (Rule::InA { .. }, _) => false,
         (Rule::ThroughB { roles, .. }, Holds(role, side)) => side == Side::B && roles.contains(&role),
         (Rule::ThroughB { write_scope, .. }, Client { side, write }) => write_scope && side == Side::B && write,
         (Rule::ThroughB { .. }, _) => false,
@@ -211,6 +240,13 @@ fn submission(commune: &str) -> rp::SubmitReportRequest {
 
 /// Every row: at least one per method of each served service (see `the_table_covers_every_method`).
 fn table() -> Vec<Row> {
+    let mut rows = identity_and_reports_rows();
+    rows.extend(publications_rows::rows());
+    rows.extend(dialogue_rows::rows());
+    rows
+}
+
+fn identity_and_reports_rows() -> Vec<Row> {
     vec![
         // --- Identity: communes ---
         row(IDENTITY, "RegisterCommune", "a new commune", Rule::Operator, |w, auth| {
@@ -692,11 +728,25 @@ struct World {
     /// A report of A (`communes/35238/reports/{id}`) that nobody may change, and its photo.
     sentinel: String,
     sentinel_photo: String,
-    /// The bearer of the account that files the reports rows act on (no caller of the table).
+    /// The bearer of the account that files the reports rows act on (no caller of the table); it also
+    /// asks the questions and submits the proposals the dialogue rows act on.
     filer: String,
+    publications_store: EventStore,
+    publications_channel: Channel,
+    dialogue_store: EventStore,
+    dialogue_channel: Channel,
+    /// Bearers of an agent and a collective moderator of A (no callers of the table): they write the
+    /// publications and hide the content the rows act on.
+    agent_a: String,
+    moderator_a: String,
+    /// A published official publication of A that nobody may change.
+    sentinel_publication: String,
+    /// A question and a proposal of A.
+    sentinel_question: String,
+    sentinel_proposal: String,
     counter: AtomicU32,
     stop: CancellationToken,
-    _databases: (TestDatabase, TestDatabase),
+    _databases: [TestDatabase; 4],
 }
 
 impl Drop for World {
@@ -742,6 +792,75 @@ impl World {
         submitted.into_inner().report.expect("report").name
     }
 
+    fn publications_client(&self) -> PublicationsClient<Channel> {
+        PublicationsClient::new(self.publications_channel.clone())
+    }
+
+    fn dialogue_client(&self) -> DialogueClient<Channel> {
+        DialogueClient::new(self.dialogue_channel.clone())
+    }
+
+    /// An official news draft of A, written by A's agent.
+    async fn fresh_draft(&self) -> String {
+        let request = with_auth(publications_rows::draft(pb::Space::Official, "news"), &Some(self.agent_a.clone()));
+        let created = self.publications_client().create_draft(request).await.expect("draft");
+        created.into_inner().publication.expect("publication").name
+    }
+
+    /// An official news item of A, published by A's agent.
+    async fn fresh_publication(&self) -> String {
+        let name = self.fresh_draft().await;
+        let request = pb::PublishRequest { name: name.clone(), ..Default::default() };
+        self.publications_client().publish(with_auth(request, &Some(self.agent_a.clone()))).await.expect("publish");
+        name
+    }
+
+    async fn fresh_question(&self) -> String {
+        let request = with_auth(dialogue_rows::question(A), &Some(self.filer.clone()));
+        let asked = self.dialogue_client().ask_question(request).await.expect("ask");
+        asked.into_inner().question.expect("question").name
+    }
+
+    async fn fresh_proposal(&self) -> String {
+        let request = with_auth(dialogue_rows::proposal(A), &Some(self.filer.clone()));
+        let submitted = self.dialogue_client().submit_proposal(request).await.expect("submit");
+        submitted.into_inner().proposal.expect("proposal").name
+    }
+
+    /// A comment of A's agent (official) on the sentinel proposal.
+    async fn official_comment(&self) -> String {
+        let request = dg::PostCommentRequest {
+            parent: format!("communes/{A}"),
+            target: self.sentinel_proposal.clone(),
+            body: "La mairie étudie la proposition.".into(),
+            ..Default::default()
+        };
+        let posted =
+            self.dialogue_client().post_comment(with_auth(request, &Some(self.agent_a.clone()))).await.expect("post");
+        posted.into_inner().comment.expect("comment").name
+    }
+
+    /// A fresh question of the filer, hidden by A's collective moderator.
+    async fn hidden_question(&self) -> String {
+        let subject = self.fresh_question().await;
+        let request = dg::HideContentRequest {
+            subject: subject.clone(),
+            public_reason: "Hors charte.".into(),
+            request_id: String::new(),
+        };
+        self.dialogue_client().hide_content(with_auth(request, &Some(self.moderator_a.clone()))).await.expect("hide");
+        subject
+    }
+
+    async fn appeal_as_author(&self, subject: &str) {
+        let request = dg::AppealHidingRequest {
+            subject: subject.to_owned(),
+            reason: "Je conteste.".into(),
+            request_id: String::new(),
+        };
+        self.dialogue_client().appeal_hiding(with_auth(request, &Some(self.filer.clone()))).await.expect("appeal");
+    }
+
     async fn report(&self, name: &str) -> rp::Report {
         let request = rp::GetReportRequest { name: name.to_owned() };
         self.reports_client().get_report(request).await.expect("get report").into_inner()
@@ -775,6 +894,15 @@ async fn account(identity: &Identity, email: &str, resident_of: &str, grant: Opt
     account.account_id
 }
 
+/// The write scopes an integration client can hold, and the read one.
+const WRITE_SCOPES: &[&str] = &["reports:read", "reports:write", "publications:write", "dialogue:write"];
+
+/// The bearer of a new account holding `grant`.
+async fn bearer(identity: &Identity, email: &str, grant: Option<(&str, Role)>) -> String {
+    account(identity, email, "", grant).await;
+    format!("Bearer {}", identity.login(email, PASSWORD, "").await.expect("login").access_token)
+}
+
 /// A token with the operator's grant, signed by a key identity never had.
 fn forged_operator_token() -> String {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
@@ -791,8 +919,15 @@ fn forged_operator_token() -> String {
 async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     let identity_database = TestDatabase::new(backend).await;
     let reports_database = TestDatabase::new(backend).await;
+    let publications_database = TestDatabase::new(backend).await;
+    let dialogue_database = TestDatabase::new(backend).await;
     miroir_identity::migrate_database(&identity_database.db).await.expect("migrate identity");
     miroir_reports::migrate_database(&reports_database.db).await.expect("migrate reports");
+    miroir_publications::migrate_database(&publications_database.db).await.expect("migrate publications");
+    miroir_dialogue::migrate_database(&dialogue_database.db).await.expect("migrate dialogue");
+    let publications_store =
+        miroir_publications::open(publications_database.db.clone()).await.expect("open publications");
+    let dialogue_store = miroir_dialogue::open(dialogue_database.db.clone()).await.expect("open dialogue");
     let config = IdentityConfig { log_links: false, public_url: "http://127.0.0.1".into() };
     let identity = miroir_identity::open(identity_database.db.clone(), config).await.expect("open identity");
     let reports_store = miroir_reports::open(reports_database.db.clone()).await.expect("open reports");
@@ -811,6 +946,24 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     let reports_channel = serve(
         tonic::service::Routes::new(ReportsServer::with_interceptor(
             ReportsApi::new(reports_store.clone()),
+            miroir_auth::grpc::authenticate(verifier.clone()),
+        )),
+        &stop,
+    )
+    .await;
+    let publications_channel = serve(
+        tonic::service::Routes::new(PublicationsServer::with_interceptor(
+            miroir_publications::api::PublicationsApi::new(publications_store.clone()),
+            miroir_auth::grpc::authenticate(verifier.clone()),
+        )),
+        &stop,
+    )
+    .await;
+    // The posting limit is the business of its own tests: here one account writes what every row acts on.
+    let unlimited = miroir_dialogue::api::PostingLimit { posts: u32::MAX, window_us: 1 };
+    let dialogue_channel = serve(
+        tonic::service::Routes::new(DialogueServer::with_interceptor(
+            miroir_dialogue::api::DialogueApi::new(dialogue_store.clone()).with_posting_limit(unlimited),
             miroir_auth::grpc::authenticate(verifier),
         )),
         &stop,
@@ -880,11 +1033,7 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
 
     // Integration clients: of A with both scopes, of A read-only, of B with both scopes.
     let mut client_a = None;
-    for (side, scopes) in [
-        (Side::A, &["reports:read", "reports:write"][..]),
-        (Side::A, &["reports:read"][..]),
-        (Side::B, &["reports:read", "reports:write"][..]),
-    ] {
+    for (side, scopes) in [(Side::A, WRITE_SCOPES), (Side::A, &["reports:read"][..]), (Side::B, WRITE_SCOPES)] {
         let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
         let write = scopes.iter().any(|s| s == "reports:write");
         let (client, secret) =
@@ -916,6 +1065,21 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     let sentinel = submitted.into_inner().report.expect("report");
     let sentinel_photo = sentinel.photos.first().map(|p| p.name.clone()).expect("the sentinel's photo");
     let sentinel = sentinel.name;
+
+    let agent_a = bearer(&identity, "agent.redacteur@example.fr", Some((A, Role::Agent))).await;
+    let moderator_a = bearer(&identity, "moderatrice.collectif@example.fr", Some((A, Role::CollectiveModerator))).await;
+    let publications = PublicationsClient::new(publications_channel.clone());
+    let request = with_auth(publications_rows::draft(pb::Space::Official, "news"), &Some(agent_a.clone()));
+    let drafted = publications.clone().create_draft(request).await.expect("sentinel draft");
+    let sentinel_publication = drafted.into_inner().publication.expect("publication").name;
+    let request = pb::PublishRequest { name: sentinel_publication.clone(), ..Default::default() };
+    publications.clone().publish(with_auth(request, &Some(agent_a.clone()))).await.expect("publish sentinel");
+    let dialogue = DialogueClient::new(dialogue_channel.clone());
+    let asked = dialogue.clone().ask_question(with_auth(dialogue_rows::question(A), &Some(filer.clone()))).await;
+    let sentinel_question = asked.expect("sentinel question").into_inner().question.expect("question").name;
+    let submitted = dialogue.clone().submit_proposal(with_auth(dialogue_rows::proposal(A), &Some(filer.clone()))).await;
+    let sentinel_proposal = submitted.expect("sentinel proposal").into_inner().proposal.expect("proposal").name;
+
     let world = World {
         identity,
         identity_db: identity_database.db.clone(),
@@ -928,9 +1092,18 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
         sentinel,
         sentinel_photo,
         filer,
+        publications_store,
+        publications_channel,
+        dialogue_store,
+        dialogue_channel,
+        agent_a,
+        moderator_a,
+        sentinel_publication,
+        sentinel_question,
+        sentinel_proposal,
         counter: AtomicU32::new(0),
         stop,
-        _databases: (identity_database, reports_database),
+        _databases: [identity_database, reports_database, publications_database, dialogue_database],
     };
     (Arc::new(world), callers)
 }
@@ -1033,6 +1206,58 @@ async fn assert_no_commune_was_touched_by_another(world: &World, callers: &[Call
             );
         }
     }
+
+    // Publications: nothing written in a commune by the other commune's principals, by residents or
+    // accounts without a role; dialogue: no answer or moderation there by the other commune's principals.
+    let publications_log = whole_log(&world.publications_store).await;
+    let dialogue_log = whole_log(&world.dialogue_store).await;
+    assert!(!publications_log.is_empty() && !dialogue_log.is_empty());
+    for side in [Side::A, Side::B] {
+        let commune = side.insee();
+        let outsiders = actors(callers, |k| match k {
+            Kind::Holds(role, s) => s != side || role == Role::Resident,
+            Kind::Client { side: s, .. } => s != side,
+            Kind::NoRole => true,
+            _ => false,
+        });
+        for event in publications_log.iter().filter(|e| e.commune == commune) {
+            assert!(
+                !outsiders.contains(&event.metadata.actor),
+                "publication event {} in {commune} by {:?}, who writes nothing there",
+                event.event_type,
+                event.metadata.actor
+            );
+        }
+        let other_side = actors(callers, |k| match k {
+            Kind::Holds(_, s) | Kind::Client { side: s, .. } => s != side,
+            _ => false,
+        });
+        let official_acts = ["AnswerPublished", "ProposalAnswered", "QuestionRedirected", "ContentHidden"];
+        for event in dialogue_log.iter().filter(|e| e.commune == commune) {
+            if official_acts.iter().any(|act| event.event_type.ends_with(act)) {
+                assert!(
+                    !other_side.contains(&event.metadata.actor),
+                    "{} in {commune} by {:?}, of another commune",
+                    event.event_type,
+                    event.metadata.actor
+                );
+            }
+        }
+    }
+    let sentinel_publication = world
+        .publications_client()
+        .get_publication(pb::GetPublicationRequest { name: world.sentinel_publication.clone() })
+        .await
+        .expect("sentinel publication")
+        .into_inner();
+    assert_eq!(sentinel_publication.revision, 0, "A's sentinel publication was amended through B's path");
+    let sentinel_question = world
+        .dialogue_client()
+        .get_question(dg::GetQuestionRequest { name: world.sentinel_question.clone() })
+        .await
+        .expect("sentinel question")
+        .into_inner();
+    assert!(sentinel_question.answer.is_empty(), "A's sentinel question answered through B's path");
 
     // A's sentinel report, which every caller tried to acknowledge through B's path: untouched.
     let sentinel = world.report(&world.sentinel).await;

@@ -179,7 +179,11 @@ pub enum AdminTask {
         #[arg(long)]
         name: String,
         /// Scopes, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "reports:read,reports:write,publications:write,dialogue:write")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "reports:read,reports:write,publications:write,dialogue:write"
+        )]
         scopes: Vec<String>,
     },
     /// Lists the communes on this platform.

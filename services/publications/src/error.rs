@@ -18,6 +18,9 @@ pub enum ApiError {
     NotFound,
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A writer's action without any credentials: sign in first.
+    #[error("this action needs a signed-in account")]
+    Unauthenticated,
     #[error("busy, retry")]
     Contention,
     #[error("internal: {0}")]
@@ -65,6 +68,7 @@ impl From<ApiError> for Status {
             }
             ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
             ApiError::Forbidden(reason) => Status::permission_denied(reason),
+            ApiError::Unauthenticated => Status::unauthenticated("this action needs a signed-in account"),
             ApiError::Contention => Status::aborted("too many concurrent changes to this publication; retry"),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "publications: internal error");

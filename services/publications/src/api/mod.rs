@@ -159,6 +159,9 @@ fn require_writer(principal: &Principal, commune: &InseeCode, space: Space) -> R
     if writes(principal, commune, space) {
         return Ok(());
     }
+    if matches!(principal, Principal::Anonymous) {
+        return Err(ApiError::Unauthenticated);
+    }
     Err(ApiError::Forbidden(match space {
         Space::Official => {
             "only the commune's agents, elected officials and administrators write in the official space"
