@@ -19,7 +19,11 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "publications";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("publications", 1 => "0001_publications_view.sql");
+pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!(
+    "publications",
+    1 => "0001_publications_view.sql",
+    3 => "0003_attachments.sql",
+);
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {
