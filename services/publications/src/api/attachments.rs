@@ -21,7 +21,7 @@ use super::{PublicationsApi, parse};
 use crate::domain::attachment::{self, MediaType, NewAttachment};
 use crate::domain::{Command, Event, InseeCode, PublicationDecider};
 use crate::error::ApiError;
-use crate::read_model::{self, PublicationsView, attachments};
+use crate::read_model::{PublicationsView, attachments};
 
 /// What the bytes are, by their content alone: a whole PDF within 20 MiB
 /// (kept as sent), or a JPEG, PNG or WebP image within 5 MiB (rewritten
@@ -162,6 +162,7 @@ impl PublicationsApi {
                 }
             };
         let receipt = executed.receipt;
+        let publication = self.read(principal, &commune, &receipt.aggregate_id).await?;
         let attachment = if receipt.duplicate {
             // A concurrent retry of the same request won: ours is not recorded.
             self.delete_if_unused(&commune, &id, &file.attachment_id, &file.object_key).await;
@@ -175,11 +176,8 @@ impl PublicationsApi {
                 size_bytes = file.size_bytes,
                 "attachment added"
             );
-            read_model::get(self.store.database(), commune.as_str(), &id, &self.viewer(principal, &commune))
-                .await?
-                .and_then(|p| p.attachments.into_iter().find(|a| a.attachment_id == file.attachment_id))
+            publication.attachments.iter().find(|a| a.attachment_id == file.attachment_id).cloned()
         };
-        let publication = self.read(principal, &commune, &receipt.aggregate_id).await?;
         Ok(pb::AttachmentResponse { publication: Some(publication), attachment, log_position: receipt.last_position })
     }
 
