@@ -36,6 +36,7 @@ MIROIR_DATABASE_URL="$base/miroir_reports" MIROIR_GRPC_LISTEN=127.0.0.1:50051 MI
     MIROIR_OBJECT_STORE="${MIROIR_OBJECT_STORE:-${XDG_DATA_HOME:-$HOME/.local/share}/miroir/objects}" \
     "$bin" serve reports &
 MIROIR_DATABASE_URL="$base/miroir_publications" MIROIR_GRPC_LISTEN=127.0.0.1:50053 MIROIR_ADMIN_LISTEN=127.0.0.1:9093 \
+    MIROIR_OBJECT_STORE="${MIROIR_OBJECT_STORE:-${XDG_DATA_HOME:-$HOME/.local/share}/miroir/objects}" \
     "$bin" serve publications &
 MIROIR_DATABASE_URL="$base/miroir_dialogue" MIROIR_GRPC_LISTEN=127.0.0.1:50054 MIROIR_ADMIN_LISTEN=127.0.0.1:9094 \
     "$bin" serve dialogue &

@@ -62,6 +62,9 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     supervisor.spawn("jwks-refresh", jwks::refresh(identity_url.clone(), verifier.clone(), token.clone()));
     component::identity::start(&mut supervisor, identity, None, verifier.clone(), identity_grpc, &readiness, &metrics)?;
 
+    // One object store for report photos and publications' attachments, as `serve` has (MIROIR_OBJECT_STORE): each
+    // service keeps to its own prefix. The folder keeps its first name so that existing photos stay where they are.
+    let objects = PhotoStore::local(&args.data.join("photos")).context("cannot open the photo folder")?;
     let reports_grpc = bind("reports", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let reports_url = format!("http://{}", reports_grpc.local_addr()?);
     component::reports::start(
@@ -74,7 +77,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &metrics,
         None,
         component::reports::Setup {
-            photos: PhotoStore::local(&args.data.join("photos")).context("cannot open the photo folder")?,
+            photos: objects.clone(),
             // Until notifications sends e-mails, the embedded mode writes links to its log.
             links: Links { public_url: format!("http://{site}"), log_links: true, sink: None },
         },
@@ -91,6 +94,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &readiness,
         &metrics,
         None,
+        objects,
     )
     .await?;
     let dialogue_grpc = bind("dialogue", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;

@@ -81,8 +81,18 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let verifier = jwks::initial(&common.identity_url, &token).await;
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
-            component::publications::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus))
-                .await?;
+            let objects = photo_store(&common.object_store)?;
+            component::publications::start(
+                &mut supervisor,
+                store,
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+                objects,
+            )
+            .await?;
         }
         Component::Dialogue => {
             let db = connect(common, name).await?;

@@ -16,6 +16,11 @@ pub enum ApiError {
     Domain(#[from] DomainError),
     #[error("publication not found")]
     NotFound,
+    #[error("attachment not found")]
+    AttachmentNotFound,
+    /// A feature this server was started without (attachments without an object store).
+    #[error("{0}")]
+    Unavailable(&'static str),
     #[error("{0}")]
     Forbidden(&'static str),
     /// A writer's action without any credentials: sign in first.
@@ -67,6 +72,8 @@ impl From<ApiError> for Status {
                 Status::not_found("publication not found")
             }
             ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
+            ApiError::AttachmentNotFound => Status::not_found("attachment not found"),
+            ApiError::Unavailable(reason) => Status::unimplemented(reason),
             ApiError::Forbidden(reason) => Status::permission_denied(reason),
             ApiError::Unauthenticated => Status::unauthenticated("this action needs a signed-in account"),
             ApiError::Contention => Status::aborted("too many concurrent changes to this publication; retry"),

@@ -25,13 +25,15 @@ pub async fn start(
     readiness: &Readiness,
     metrics: &Metrics,
     relay_to: Option<JetStreamBus>,
+    // Attachments' bytes: the store report photos use (keys under communes/{insee}/publications/).
+    objects: miroir_objects::ObjectStore,
 ) -> anyhow::Result<()> {
     let ready = readiness.register("publications");
     let token = supervisor.token();
     if let Some(bus) = relay_to {
         supervisor.spawn("publications-relay", Relay::new(store.clone(), bus).run(token.clone()));
     }
-    let api = PublicationsApi::new(store);
+    let api = PublicationsApi::new(store).with_attachments(objects);
     let service = tonic::service::interceptor::InterceptedService::new(
         PublicationsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
         miroir_auth::grpc::authenticate(verifier),

@@ -7,6 +7,7 @@
 //! `publications:write` scope); the citizen space by the collective's members
 //! and moderators. Everyone reads what is published.
 
+mod attachments;
 pub mod parse;
 
 use std::sync::Arc;
@@ -44,11 +45,20 @@ fn system_clock() -> i64 {
 pub struct PublicationsApi {
     store: EventStore,
     clock: Clock,
+    /// Where attachments' bytes are; `None`: attachments are refused (UNIMPLEMENTED).
+    objects: Option<miroir_objects::ObjectStore>,
 }
 
 impl PublicationsApi {
     pub fn new(store: EventStore) -> Self {
-        Self { store, clock: Arc::new(system_clock) }
+        Self { store, clock: Arc::new(system_clock), objects: None }
+    }
+
+    /// Keeps attachments in `objects` (a folder, or an S3-compatible bucket;
+    /// under `communes/{insee}/publications/`, beside report photos).
+    pub fn with_attachments(mut self, objects: miroir_objects::ObjectStore) -> Self {
+        self.objects = Some(objects);
+        self
     }
 
     /// Reads the time from `clock` (tests move it to pass a scheduled time).
@@ -253,6 +263,7 @@ impl PublicationsRpc for PublicationsApi {
             publication_id: id.clone(),
             content: content.clone(),
             summary: r.summary_of_change.clone(),
+            remove_attachments: r.remove_attachment_ids.clone(),
             at_us,
         };
         Ok(Response::new(self.run(&principal, &commune, &id, request_id, command).await?))
@@ -338,5 +349,29 @@ impl PublicationsRpc for PublicationsApi {
         self.read(&principal, &commune, &id).await?;
         let revisions = read_model::revisions(self.store.database(), &id).await.map_err(ApiError::from)?;
         Ok(Response::new(pb::ListRevisionsResponse { revisions }))
+    }
+
+    async fn add_attachment(
+        &self,
+        request: Request<pb::AddAttachmentRequest>,
+    ) -> Result<Response<pb::AttachmentResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.attach(&principal, request.into_inner()).await?))
+    }
+
+    async fn remove_attachment(
+        &self,
+        request: Request<pb::RemoveAttachmentRequest>,
+    ) -> Result<Response<pb::PublicationResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.detach(&principal, request.into_inner()).await?))
+    }
+
+    async fn get_attachment(
+        &self,
+        request: Request<pb::GetAttachmentRequest>,
+    ) -> Result<Response<pb::AttachmentContent>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.attachment_content(&principal, request.get_ref()).await?))
     }
 }

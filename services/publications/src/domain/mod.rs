@@ -1,5 +1,6 @@
 //! The publications domain: plain data and pure functions, no I/O and no clock.
 
+pub mod attachment;
 pub mod details;
 pub mod diff;
 pub mod publication;

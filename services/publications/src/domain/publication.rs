@@ -1,10 +1,16 @@
 //! The publication aggregate as a decider: draft → publish (now or at a
 //! scheduled time) → amend (each amendment a public revision) → archive.
+//!
+//! Attachments: added to a draft freely; added to a published item only as a
+//! public revision (with a summary); taken off a draft freely, and off a
+//! published item only by an amendment, which keeps them in the history.
+//! Nothing published disappears silently.
 
 use miroir_eventstore::decider::{Decider, EventCodec};
 use miroir_eventstore::{NewEvent, RecordedEvent};
 use miroir_proto::publications::v1 as pb;
 
+use super::attachment::{self, MAX_ATTACHMENTS, MediaType, NewAttachment};
 use super::details;
 use super::diff::diff_lines;
 
@@ -128,6 +134,15 @@ pub struct PublicationState {
     pub body: String,
     pub details: pb::PublicationDetails,
     pub revision: u32,
+    /// The current attachments, in the order they were added.
+    pub attachments: Vec<Attached>,
+}
+
+/// An attachment of the current state, and where its bytes are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attached {
+    pub attachment: pb::Attachment,
+    pub object_key: String,
 }
 
 /// The text of a publication as a writer gives it.
@@ -167,12 +182,29 @@ pub enum Command {
         publication_id: String,
         content: Content,
         summary: String,
+        /// Attachments to take off (they stay readable in the history).
+        remove_attachments: Vec<String>,
         at_us: i64,
     },
     Archive {
         commune: String,
         publication_id: String,
         reason: String,
+        at_us: i64,
+    },
+    /// Attaches a checked file; `summary` is the revision's on a published item.
+    AddAttachment {
+        commune: String,
+        publication_id: String,
+        file: NewAttachment,
+        summary: String,
+        at_us: i64,
+    },
+    /// Takes an attachment off a draft.
+    RemoveAttachment {
+        commune: String,
+        publication_id: String,
+        attachment_id: String,
         at_us: i64,
     },
 }
@@ -186,6 +218,8 @@ pub enum Event {
     Published(pb::PublicationPublished),
     Amended(pb::PublicationAmended),
     Archived(pb::PublicationArchived),
+    AttachmentAdded(pb::AttachmentAdded),
+    AttachmentRemoved(pb::AttachmentRemoved),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -231,6 +265,55 @@ fn reason(field: &'static str, text: &str) -> Result<String, DomainError> {
         return Err(invalid(field, format!("must be {} to {} characters", REASON_CHARS.start(), REASON_CHARS.end())));
     }
     Ok(text.to_owned())
+}
+
+/// The attachment ids an amendment takes off: each a current attachment, once.
+fn removals(s: &PublicationState, ids: Vec<String>) -> Result<Vec<String>, DomainError> {
+    let mut removed: Vec<String> = Vec::with_capacity(ids.len());
+    for (i, id) in ids.into_iter().enumerate() {
+        let field = || format!("remove_attachment_ids[{i}]");
+        if !s.attachments.iter().any(|a| a.attachment.attachment_id == id) {
+            return Err(invalid(field(), "is not an attachment of this publication"));
+        }
+        if removed.contains(&id) {
+            return Err(invalid(field(), "is listed twice"));
+        }
+        removed.push(id);
+    }
+    Ok(removed)
+}
+
+/// The attachment as published, from a file the API checked: its type within
+/// its size limit, its name cleaned, its text alternative checked.
+fn checked_attachment(s: &PublicationState, file: &NewAttachment, at_us: i64) -> Result<pb::Attachment, DomainError> {
+    if uuid::Uuid::parse_str(&file.attachment_id).is_err() {
+        return Err(invalid("attachment_id", "must be a UUID"));
+    }
+    if s.attachments.iter().any(|a| a.attachment.attachment_id == file.attachment_id) {
+        return Err(DomainError::AlreadyExists(file.attachment_id.clone()));
+    }
+    let media: MediaType = file.media_type;
+    if file.size_bytes == 0 {
+        return Err(invalid("content", "is empty"));
+    }
+    if file.size_bytes > media.max_bytes() {
+        return Err(invalid("content", format!("is too large: at most {} MB", media.max_bytes() / (1024 * 1024))));
+    }
+    if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(invalid("content", "has no valid SHA-256 digest"));
+    }
+    if file.object_key.is_empty() {
+        return Err(invalid("content", "has no storage key"));
+    }
+    Ok(pb::Attachment {
+        attachment_id: file.attachment_id.clone(),
+        display_name: attachment::display_name(&file.display_name, media),
+        media_type: media.as_str().to_owned(),
+        size_bytes: file.size_bytes,
+        alt_text: attachment::alt_text(&file.alt_text, media)?,
+        added_at_us: at_us,
+        sha256: file.sha256.clone(),
+    })
 }
 
 pub struct PublicationDecider;
@@ -297,7 +380,7 @@ impl Decider for PublicationDecider {
                     decided_at_us: now_us,
                 })])
             }
-            Command::Amend { commune, publication_id, content, summary, at_us } => {
+            Command::Amend { commune, publication_id, content, summary, remove_attachments, at_us } => {
                 let s = found(state, &commune, &publication_id)?;
                 match s.status {
                     Status::Draft => return Err(DomainError::WrongState("a draft is rewritten, not amended")),
@@ -306,7 +389,8 @@ impl Decider for PublicationDecider {
                 }
                 let summary = reason("summary_of_change", &summary)?;
                 let (title, body, details) = checked(s.kind, content)?;
-                if title == s.title && body == s.body && details == s.details {
+                let removed = removals(s, remove_attachments)?;
+                if title == s.title && body == s.body && details == s.details && removed.is_empty() {
                     return Err(invalid("body", "the amendment changes nothing"));
                 }
                 Ok(vec![Event::Amended(pb::PublicationAmended {
@@ -321,6 +405,7 @@ impl Decider for PublicationDecider {
                     details: Some(details),
                     previous_details: Some(s.details.clone()),
                     amended_at_us: at_us,
+                    removed_attachment_ids: removed,
                 })])
             }
             Command::Archive { commune, publication_id, reason: text, at_us } => {
@@ -334,6 +419,46 @@ impl Decider for PublicationDecider {
                 }
                 let reason = reason("reason", &text)?;
                 Ok(vec![Event::Archived(pb::PublicationArchived { publication_id, reason, archived_at_us: at_us })])
+            }
+            Command::AddAttachment { commune, publication_id, file, summary, at_us } => {
+                let s = found(state, &commune, &publication_id)?;
+                let (revision, summary_of_change) = match s.status {
+                    Status::Draft => (0, String::new()),
+                    Status::Published => (s.revision + 1, reason("summary_of_change", &summary)?),
+                    Status::Archived => {
+                        return Err(DomainError::WrongState("an archived publication takes no new attachment"));
+                    }
+                };
+                if s.attachments.len() >= MAX_ATTACHMENTS {
+                    return Err(DomainError::WrongState(
+                        "a publication has at most 10 attachments; remove one before adding another",
+                    ));
+                }
+                let attachment = checked_attachment(s, &file, at_us)?;
+                Ok(vec![Event::AttachmentAdded(pb::AttachmentAdded {
+                    publication_id,
+                    attachment: Some(attachment),
+                    object_key: file.object_key,
+                    revision,
+                    summary_of_change,
+                })])
+            }
+            Command::RemoveAttachment { commune, publication_id, attachment_id, at_us } => {
+                let s = found(state, &commune, &publication_id)?;
+                if s.status != Status::Draft {
+                    return Err(DomainError::WrongState(
+                        "a published item's attachment is removed by an amendment (remove_attachment_ids), \
+                         which keeps it in the public history",
+                    ));
+                }
+                if !s.attachments.iter().any(|a| a.attachment.attachment_id == attachment_id) {
+                    return Err(invalid("attachment_id", "is not an attachment of this publication"));
+                }
+                Ok(vec![Event::AttachmentRemoved(pb::AttachmentRemoved {
+                    publication_id,
+                    attachment_id,
+                    removed_at_us: at_us,
+                })])
             }
         }
     }
@@ -354,6 +479,7 @@ impl Decider for PublicationDecider {
                     body: e.body.clone(),
                     details: e.details.clone().unwrap_or_default(),
                     revision: 0,
+                    attachments: Vec::new(),
                 }))
             }
             (Some(mut s), Event::DraftUpdated(e)) => {
@@ -371,10 +497,24 @@ impl Decider for PublicationDecider {
                 s.body = e.body.clone();
                 s.details = e.details.clone().unwrap_or_default();
                 s.revision = e.revision;
+                s.attachments.retain(|a| !e.removed_attachment_ids.contains(&a.attachment.attachment_id));
                 Publication(Some(s))
             }
             (Some(mut s), Event::Archived(_)) => {
                 s.status = Status::Archived;
+                Publication(Some(s))
+            }
+            (Some(mut s), Event::AttachmentAdded(e)) => {
+                if let Some(attachment) = &e.attachment {
+                    s.attachments.push(Attached { attachment: attachment.clone(), object_key: e.object_key.clone() });
+                }
+                if e.revision > 0 {
+                    s.revision = e.revision;
+                }
+                Publication(Some(s))
+            }
+            (Some(mut s), Event::AttachmentRemoved(e)) => {
+                s.attachments.retain(|a| a.attachment.attachment_id != e.attachment_id);
                 Publication(Some(s))
             }
             (None, _) => Publication(None),
@@ -390,6 +530,8 @@ impl EventCodec for Event {
             Event::Published(e) => NewEvent::from_message(e),
             Event::Amended(e) => NewEvent::from_message(e),
             Event::Archived(e) => NewEvent::from_message(e),
+            Event::AttachmentAdded(e) => NewEvent::from_message(e),
+            Event::AttachmentRemoved(e) => NewEvent::from_message(e),
         }
     }
 
@@ -408,6 +550,12 @@ impl EventCodec for Event {
         }
         if let Some(e) = event.decode::<pb::PublicationArchived>() {
             return e.map(|e| Some(Event::Archived(e)));
+        }
+        if let Some(e) = event.decode::<pb::AttachmentAdded>() {
+            return e.map(|e| Some(Event::AttachmentAdded(e)));
+        }
+        if let Some(e) = event.decode::<pb::AttachmentRemoved>() {
+            return e.map(|e| Some(Event::AttachmentRemoved(e)));
         }
         Ok(None)
     }
@@ -452,6 +600,7 @@ mod tests {
             publication_id: "p1".into(),
             content: content("Fête du village", body),
             summary: summary.into(),
+            remove_attachments: Vec::new(),
             at_us: 50,
         }
     }
@@ -551,5 +700,152 @@ mod tests {
         assert!(
             matches!(PublicationDecider::decide(&state, bad), Err(DomainError::Invalid { field, .. }) if field == "title")
         );
+    }
+
+    fn file(n: u8, media: MediaType) -> NewAttachment {
+        let attachment_id = format!("0190c0de-0000-7000-8000-0000000000{n:02}");
+        NewAttachment {
+            object_key: attachment::object_key(PARIS, "p1", &attachment_id, media),
+            attachment_id,
+            media_type: media,
+            size_bytes: 1000,
+            sha256: "ab".repeat(32),
+            display_name: "C:\\Mairie\\plan.pdf".into(),
+            alt_text: if media.is_image() { "La place refaite".into() } else { String::new() },
+        }
+    }
+
+    fn attach(file: NewAttachment, summary: &str) -> Command {
+        Command::AddAttachment {
+            commune: PARIS.into(),
+            publication_id: "p1".into(),
+            file,
+            summary: summary.into(),
+            at_us: 70,
+        }
+    }
+
+    fn detach(n: u8) -> Command {
+        Command::RemoveAttachment {
+            commune: PARIS.into(),
+            publication_id: "p1".into(),
+            attachment_id: format!("0190c0de-0000-7000-8000-0000000000{n:02}"),
+            at_us: 80,
+        }
+    }
+
+    fn ids(state: &Publication) -> Vec<String> {
+        let s = state.0.as_ref().expect("a publication");
+        s.attachments.iter().map(|a| a.attachment.attachment_id[34..].to_owned()).collect()
+    }
+
+    #[test]
+    fn a_draft_takes_and_loses_attachments_without_revisions() {
+        let state = given(vec![draft(Space::Official, Kind::News), attach(file(1, MediaType::Pdf), "")]);
+        let attached = &state.0.as_ref().expect("draft").attachments[0];
+        assert_eq!(attached.attachment.display_name, "plan.pdf");
+        assert_eq!(attached.attachment.media_type, "application/pdf");
+        assert_eq!(
+            attached.object_key,
+            format!("communes/{PARIS}/publications/p1/{}.pdf", attached.attachment.attachment_id)
+        );
+        assert_eq!(state.0.as_ref().map(|s| s.revision), Some(0));
+        let state = given(vec![
+            draft(Space::Official, Kind::News),
+            attach(file(1, MediaType::Pdf), "ignored on a draft"),
+            attach(file(2, MediaType::Jpeg), ""),
+            detach(1),
+        ]);
+        assert_eq!(ids(&state), vec!["02"]);
+        assert!(matches!(
+            PublicationDecider::decide(&state, detach(1)),
+            Err(DomainError::Invalid { field, .. }) if field == "attachment_id"
+        ));
+    }
+
+    #[test]
+    fn an_image_needs_a_text_alternative_and_a_size_within_its_limit() {
+        let state = given(vec![draft(Space::Official, Kind::News)]);
+        let mut image = file(1, MediaType::Png);
+        image.alt_text = " ".into();
+        assert!(matches!(
+            PublicationDecider::decide(&state, attach(image, "")),
+            Err(DomainError::Invalid { field, .. }) if field == "alt_text"
+        ));
+        let mut big = file(2, MediaType::Webp);
+        big.size_bytes = 5 * 1024 * 1024 + 1;
+        assert!(matches!(
+            PublicationDecider::decide(&state, attach(big, "")),
+            Err(DomainError::Invalid { field, .. }) if field == "content"
+        ));
+        let mut big_pdf = file(3, MediaType::Pdf);
+        big_pdf.size_bytes = 20 * 1024 * 1024;
+        assert!(PublicationDecider::decide(&state, attach(big_pdf.clone(), "")).is_ok());
+        big_pdf.size_bytes += 1;
+        assert!(PublicationDecider::decide(&state, attach(big_pdf, "")).is_err());
+    }
+
+    #[test]
+    fn at_most_ten_attachments() {
+        let mut commands = vec![draft(Space::Official, Kind::News)];
+        commands.extend((1..=10).map(|n| attach(file(n, MediaType::Pdf), "")));
+        let full = given(commands);
+        assert!(matches!(
+            PublicationDecider::decide(&full, attach(file(11, MediaType::Pdf), "")),
+            Err(DomainError::WrongState(_))
+        ));
+        let events = PublicationDecider::decide(&full, detach(3)).expect("remove one");
+        let state = events.iter().fold(full, PublicationDecider::evolve);
+        assert!(PublicationDecider::decide(&state, attach(file(11, MediaType::Pdf), "")).is_ok());
+    }
+
+    #[test]
+    fn on_a_published_item_adding_is_a_revision_and_removing_is_an_amendment() {
+        let published =
+            given(vec![draft(Space::Official, Kind::News), attach(file(1, MediaType::Pdf), ""), publish(None, 10)]);
+        // Adding needs a summary: it is a public revision.
+        assert!(matches!(
+            PublicationDecider::decide(&published, attach(file(2, MediaType::Pdf), "")),
+            Err(DomainError::Invalid { field, .. }) if field == "summary_of_change"
+        ));
+        let events =
+            PublicationDecider::decide(&published, attach(file(2, MediaType::Pdf), "Annexe ajoutée")).expect("add");
+        assert!(
+            matches!(events.as_slice(), [Event::AttachmentAdded(e)] if e.revision == 1 && e.summary_of_change == "Annexe ajoutée")
+        );
+        let state = events.iter().fold(published, PublicationDecider::evolve);
+        assert_eq!(state.0.as_ref().map(|s| s.revision), Some(1));
+
+        // Removing is refused outside an amendment…
+        assert!(matches!(PublicationDecider::decide(&state, detach(1)), Err(DomainError::WrongState(_))));
+        // …and an amendment may remove attachments only, each a current one, once.
+        let amend_removing = |ids: Vec<String>| Command::Amend {
+            commune: PARIS.into(),
+            publication_id: "p1".into(),
+            content: content("Fête du village", "Samedi sur la place.\nVenez nombreux."),
+            summary: "Ancienne version retirée".into(),
+            remove_attachments: ids,
+            at_us: 90,
+        };
+        let first = "0190c0de-0000-7000-8000-000000000001".to_owned();
+        let events = PublicationDecider::decide(&state, amend_removing(vec![first.clone()])).expect("amend");
+        let [Event::Amended(e)] = events.as_slice() else { panic!("{events:?}") };
+        assert_eq!((e.revision, e.removed_attachment_ids.clone()), (2, vec![first.clone()]));
+        let after = events.iter().fold(state.clone(), PublicationDecider::evolve);
+        assert_eq!(ids(&after), vec!["02"]);
+        assert!(matches!(
+            PublicationDecider::decide(&state, amend_removing(vec!["0190c0de-0000-7000-8000-000000000099".into()])),
+            Err(DomainError::Invalid { field, .. }) if field == "remove_attachment_ids[0]"
+        ));
+        assert!(matches!(
+            PublicationDecider::decide(&state, amend_removing(vec![first.clone(), first])),
+            Err(DomainError::Invalid { field, .. }) if field == "remove_attachment_ids[1]"
+        ));
+
+        let archived = given(vec![draft(Space::Official, Kind::News), publish(None, 10), archive("Événement passé")]);
+        assert!(matches!(
+            PublicationDecider::decide(&archived, attach(file(3, MediaType::Pdf), "Trop tard")),
+            Err(DomainError::WrongState(_))
+        ));
     }
 }

@@ -5,7 +5,9 @@
 //!
 //! - [`projection`] — how each event changes the tables.
 //! - [`query`] — what the API reads: one publication, filtered pages, revisions.
+//! - [`attachments`] — `publication_attachments`: where each attached file is.
 
+pub mod attachments;
 pub mod projection;
 pub mod query;
 

@@ -5,7 +5,7 @@ use miroir_proto::publications::v1 as pb;
 use prost::Message;
 use sqlx::{AnyConnection, Row};
 
-use super::decode_error;
+use super::{attachments, decode_error};
 use crate::domain::{Space, Status};
 
 pub struct PublicationsView;
@@ -66,6 +66,7 @@ impl InlineProjection for PublicationsView {
             p.details = e.details.clone();
             p.revision = e.revision;
             p.updated_at_us = e.amended_at_us;
+            let previous_attachments = attachments::amended(conn, &mut p, &e).await?;
             save(conn, &p, Status::Published, version).await?;
             let revision = pb::Revision {
                 revision: e.revision,
@@ -79,13 +80,10 @@ impl InlineProjection for PublicationsView {
                 amended_by: event.metadata.actor.clone(),
                 previous_details: e.previous_details,
                 details: e.details,
+                previous_attachments,
+                attachments: p.attachments,
             };
-            sqlx::query("INSERT INTO publication_revisions (publication_id, revision, resource) VALUES ($1, $2, $3)")
-                .bind(&e.publication_id)
-                .bind(i64::from(e.revision))
-                .bind(revision.encode_to_vec())
-                .execute(conn)
-                .await?;
+            insert_revision(conn, &e.publication_id, &revision).await?;
         } else if let Some(e) = event.decode::<pb::PublicationArchived>() {
             let e = e.map_err(decode_error)?;
             let mut p = load(conn, &e.publication_id).await?;
@@ -94,9 +92,45 @@ impl InlineProjection for PublicationsView {
             p.archived_at_us = e.archived_at_us;
             p.updated_at_us = e.archived_at_us;
             save(conn, &p, Status::Archived, version).await?;
+        } else if let Some(e) = event.decode::<pb::AttachmentAdded>() {
+            let e = e.map_err(decode_error)?;
+            let mut p = load(conn, &e.publication_id).await?;
+            let revision = attachments::added(conn, &mut p, &e, event).await?;
+            save(conn, &p, status_of(&p), version).await?;
+            if let Some(revision) = revision {
+                insert_revision(conn, &e.publication_id, &revision).await?;
+            }
+        } else if let Some(e) = event.decode::<pb::AttachmentRemoved>() {
+            let e = e.map_err(decode_error)?;
+            let mut p = load(conn, &e.publication_id).await?;
+            attachments::removed_from_draft(conn, &mut p, &e).await?;
+            save(conn, &p, status_of(&p), version).await?;
         }
         Ok(())
     }
+}
+
+/// The row status of a stored resource (stored resources are never "scheduled").
+fn status_of(p: &pb::Publication) -> Status {
+    match pb::PublicationStatus::try_from(p.status) {
+        Ok(pb::PublicationStatus::Draft) => Status::Draft,
+        Ok(pb::PublicationStatus::Archived) => Status::Archived,
+        _ => Status::Published,
+    }
+}
+
+async fn insert_revision(
+    conn: &mut AnyConnection,
+    publication_id: &str,
+    revision: &pb::Revision,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO publication_revisions (publication_id, revision, resource) VALUES ($1, $2, $3)")
+        .bind(publication_id)
+        .bind(i64::from(revision.revision))
+        .bind(revision.encode_to_vec())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 async fn load(conn: &mut AnyConnection, publication_id: &str) -> Result<pb::Publication, sqlx::Error> {

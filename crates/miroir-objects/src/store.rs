@@ -1,10 +1,12 @@
-//! Where cleaned photos are kept: a folder in the embedded mode, an
-//! S3-compatible bucket in production, memory in tests — behind one small
-//! API over the `object_store` crate.
+//! Where uploaded files are kept (report photos, publications' attachments): a
+//! folder in the embedded mode, an S3-compatible bucket in production, memory
+//! in tests — behind one small API over the `object_store` crate.
 //!
-//! Keys are chosen by the service (`communes/75056/reports/{id}/{photo}.jpg`),
-//! never by residents; they are still checked, so that a bug cannot write
-//! outside the folder or the prefix.
+//! Keys are chosen by the services (`communes/75056/reports/{id}/{photo}.jpg`,
+//! `communes/75056/publications/{id}/{attachment}.pdf`), never by the people
+//! who upload; they are still checked, so that a bug cannot write outside the
+//! folder or the prefix. Each service keeps to its own prefix under
+//! `communes/{insee}/`, so one store serves them all.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,26 +16,26 @@ use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore as Backend, ObjectStoreExt, PutPayload};
 
 /// The longest key accepted (S3 allows 1024 bytes, prefix included).
 pub const MAX_KEY_BYTES: usize = 512;
 
-/// Why storing or reading a photo failed. Messages name keys, folders and
+/// Why storing or reading an object failed. Messages name keys, folders and
 /// buckets, never credentials.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("invalid photo key {key:?}: {reason}")]
+    #[error("invalid object key {key:?}: {reason}")]
     InvalidKey { key: String, reason: &'static str },
-    #[error("invalid photo storage location: {0}")]
+    #[error("invalid object storage location: {0}")]
     InvalidLocation(&'static str),
     #[error("unknown S3 option {0:?}")]
     UnknownOption(String),
-    #[error("cannot use {path} as the photo folder: {source}")]
+    #[error("cannot use {path} as the object storage folder: {source}")]
     Folder { path: PathBuf, source: std::io::Error },
-    #[error("cannot set up photo storage: {0}")]
+    #[error("cannot set up object storage: {0}")]
     Setup(#[source] object_store::Error),
-    #[error("photo storage failed to {operation} {key}: {source}")]
+    #[error("object storage failed to {operation} {key}: {source}")]
     Backend {
         operation: &'static str,
         key: String,
@@ -42,31 +44,31 @@ pub enum StoreError {
     },
 }
 
-/// Photos in object storage. Cheap to clone (the connection pool is shared).
+/// Files in object storage. Cheap to clone (the connection pool is shared).
 #[derive(Clone)]
-pub struct PhotoStore {
-    inner: Arc<dyn ObjectStore>,
+pub struct ObjectStore {
+    inner: Arc<dyn Backend>,
     /// Prepended to every key (`prefix/key`); empty for none.
     prefix: String,
     /// What `Debug` shows: the kind of store and where, never credentials.
     description: Arc<str>,
 }
 
-impl fmt::Debug for PhotoStore {
+impl fmt::Debug for ObjectStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PhotoStore").field("location", &self.description).finish()
+        f.debug_struct("ObjectStore").field("location", &self.description).finish()
     }
 }
 
-impl PhotoStore {
-    /// Photos as files under `dir`, created if needed (the embedded mode).
+impl ObjectStore {
+    /// Objects as files under `dir`, created if needed (the embedded mode).
     pub fn local(dir: &Path) -> Result<Self, StoreError> {
         let folder_error = |source| StoreError::Folder { path: dir.to_path_buf(), source };
         std::fs::create_dir_all(dir).map_err(folder_error)?;
         let store = LocalFileSystem::new_with_prefix(dir)
             .map_err(StoreError::Setup)?
-            // The report that names a photo is committed after the photo is written: the
-            // photo must be on disk by then, not in the page cache of a machine that may crash.
+            // The event that names an object is committed after the object is written: the
+            // object must be on disk by then, not in the page cache of a machine that may crash.
             .with_fsync(true);
         Ok(Self {
             inner: Arc::new(store),
@@ -75,7 +77,7 @@ impl PhotoStore {
         })
     }
 
-    /// Photos in memory, gone with the last clone (tests).
+    /// Objects in memory, gone with the last clone (tests).
     pub fn in_memory() -> Self {
         Self { inner: Arc::new(InMemory::new()), prefix: String::new(), description: "memory".into() }
     }
@@ -85,12 +87,12 @@ impl PhotoStore {
     /// - `s3://bucket` or `s3://bucket/prefix`: an S3-compatible bucket, configured by the standard
     ///   `AWS_*` environment variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
     ///   `AWS_ENDPOINT_URL` for a store other than Amazon's, `AWS_ALLOW_HTTP=true` for plain HTTP…);
-    /// - `file:///absolute/path` or `/absolute/path`: a folder, as [`PhotoStore::local`].
+    /// - `file:///absolute/path` or `/absolute/path`: a folder, as [`ObjectStore::local`].
     pub fn from_url(url: &str) -> Result<Self, StoreError> {
         Self::open(url, AmazonS3Builder::from_env())
     }
 
-    /// As [`PhotoStore::from_url`], but S3 is configured by `options` only — the environment is
+    /// As [`ObjectStore::from_url`], but S3 is configured by `options` only — the environment is
     /// not read. Keys are those of the environment variables in lower case (`aws_endpoint_url`,
     /// `aws_allow_http`, `aws_access_key_id`…). For tests, and for callers with their own
     /// configuration; options are refused for folders.
@@ -147,14 +149,14 @@ impl PhotoStore {
         Ok(Self { inner: Arc::new(store), prefix: prefix.to_owned(), description: description.into() })
     }
 
-    /// Writes a photo, replacing any object with the same key.
+    /// Writes an object, replacing any object with the same key.
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), StoreError> {
         let path = self.path(key)?;
         self.inner.put(&path, PutPayload::from(bytes)).await.map_err(backend("write", key))?;
         Ok(())
     }
 
-    /// Reads a photo; `None` when there is none with this key.
+    /// Reads an object; `None` when there is none with this key.
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let path = self.path(key)?;
         let found = match self.inner.get(&path).await {
@@ -164,6 +166,16 @@ impl PhotoStore {
         };
         let bytes = found.bytes().await.map_err(backend("read", key))?;
         Ok(Some(bytes.to_vec()))
+    }
+
+    /// Deletes an object; deleting one that is not there is not an error (a
+    /// retried clean-up finds nothing to do).
+    pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        let path = self.path(key)?;
+        match self.inner.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(backend("delete", key)(error)),
+        }
     }
 
     fn path(&self, key: &str) -> Result<ObjectPath, StoreError> {
@@ -208,7 +220,7 @@ mod tests {
     const KEY: &str =
         "communes/75056/reports/0196a3c2-7d1e-7b7c-9e55-2f4b8c1d0e9a/0196a3c2-7d1f-7000-8000-000000000001.jpg";
 
-    async fn round_trip(store: &PhotoStore) {
+    async fn round_trip(store: &ObjectStore) {
         assert_eq!(store.get(KEY).await.expect("get"), None, "missing key");
         store.put(KEY, b"first".to_vec()).await.expect("put");
         assert_eq!(store.get(KEY).await.expect("get").as_deref(), Some(&b"first"[..]));
@@ -220,30 +232,41 @@ mod tests {
         assert_eq!(store.clone().get(KEY).await.expect("get").as_deref(), Some(&b"second"[..]));
     }
 
+    async fn delete_then_delete_again(store: &ObjectStore) {
+        store.put(KEY, b"to delete".to_vec()).await.expect("put");
+        store.delete(KEY).await.expect("delete");
+        assert_eq!(store.get(KEY).await.expect("get"), None, "deleted");
+        store.delete(KEY).await.expect("deleting what is gone is not an error");
+        assert!(matches!(store.delete("../x").await, Err(StoreError::InvalidKey { .. })));
+    }
+
     #[tokio::test]
     async fn memory_round_trip() {
-        round_trip(&PhotoStore::in_memory()).await;
+        round_trip(&ObjectStore::in_memory()).await;
+        delete_then_delete_again(&ObjectStore::in_memory()).await;
     }
 
     #[tokio::test]
     async fn folder_round_trip_writes_under_the_folder() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("photos").join("nested");
-        let store = PhotoStore::local(&dir).expect("folder store");
+        let store = ObjectStore::local(&dir).expect("folder store");
         round_trip(&store).await;
         assert_eq!(std::fs::read(dir.join(KEY)).expect("file"), b"second");
         // The same folder through a URL and as a plain path.
         let url = format!("file://{}", dir.display());
-        for store in [PhotoStore::from_url(&url), PhotoStore::from_url(&dir.display().to_string())] {
+        for store in [ObjectStore::from_url(&url), ObjectStore::from_url(&dir.display().to_string())] {
             let store = store.expect("folder from URL");
             assert_eq!(store.get(KEY).await.expect("get").as_deref(), Some(&b"second"[..]));
         }
+        delete_then_delete_again(&store).await;
+        assert!(!dir.join(KEY).exists(), "the file is gone");
     }
 
     #[tokio::test]
     async fn bad_keys_are_refused_before_any_storage() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let store = PhotoStore::local(&tmp.path().join("photos")).expect("folder store");
+        let store = ObjectStore::local(&tmp.path().join("photos")).expect("folder store");
         let long = "a".repeat(MAX_KEY_BYTES + 1);
         let bad = [
             "",
@@ -296,21 +319,21 @@ mod tests {
             "s3://bucket/a b",
         ];
         for url in refused {
-            let error = PhotoStore::from_url(url).expect_err(url);
+            let error = ObjectStore::from_url(url).expect_err(url);
             assert!(matches!(error, StoreError::InvalidLocation(_)), "{url}: {error}");
             assert!(!error.to_string().contains("secret"), "{error}");
         }
-        let error = PhotoStore::from_url_with_options("s3://bucket", &[("aws_secret_acess_key", "hunter2")])
+        let error = ObjectStore::from_url_with_options("s3://bucket", &[("aws_secret_acess_key", "hunter2")])
             .expect_err("typo in an option");
         assert_eq!(error.to_string(), "unknown S3 option \"aws_secret_acess_key\"");
-        let error = PhotoStore::from_url_with_options("/tmp/photos", &[("aws_region", "eu-west-3")])
+        let error = ObjectStore::from_url_with_options("/tmp/photos", &[("aws_region", "eu-west-3")])
             .expect_err("options for a folder");
         assert!(matches!(error, StoreError::InvalidLocation(_)));
     }
 
     #[test]
     fn debug_shows_where_not_how() {
-        let store = PhotoStore::from_url_with_options(
+        let store = ObjectStore::from_url_with_options(
             "s3://miroir-photos/prod/",
             &[
                 ("aws_access_key_id", "AKIAEXAMPLE"),
@@ -321,7 +344,7 @@ mod tests {
         )
         .expect("s3 store");
         let debug = format!("{store:?}");
-        assert_eq!(debug, "PhotoStore { location: \"s3://miroir-photos/prod\" }");
-        assert_eq!(format!("{:?}", PhotoStore::in_memory()), "PhotoStore { location: \"memory\" }");
+        assert_eq!(debug, "ObjectStore { location: \"s3://miroir-photos/prod\" }");
+        assert_eq!(format!("{:?}", ObjectStore::in_memory()), "ObjectStore { location: \"memory\" }");
     }
 }

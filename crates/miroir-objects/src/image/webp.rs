@@ -9,7 +9,7 @@
 //! again with zero padding and the RIFF size of what remains; anything after
 //! the RIFF size goes.
 
-use super::{PhotoError, le_u32};
+use super::{ImageError, le_u32};
 
 const EXIF_FLAG: u8 = 0x08;
 const XMP_FLAG: u8 = 0x04;
@@ -17,8 +17,8 @@ const XMP_FLAG: u8 = 0x04;
 /// Chunks of an extended file that make up the picture.
 const KEPT: &[&[u8; 4]] = &[b"ICCP", b"ANIM", b"ANMF", b"ALPH", b"VP8 ", b"VP8L"];
 
-fn malformed(reason: &'static str) -> PhotoError {
-    PhotoError::Malformed(reason)
+fn malformed(reason: &'static str) -> ImageError {
+    ImageError::Malformed(reason)
 }
 
 struct Chunk<'a> {
@@ -27,7 +27,7 @@ struct Chunk<'a> {
 }
 
 /// The WebP without its metadata chunks and trailing data.
-pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, PhotoError> {
+pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, ImageError> {
     if !data.starts_with(b"RIFF") || data.get(8..12) != Some(b"WEBP".as_slice()) {
         return Err(malformed("bad WebP header"));
     }
@@ -79,7 +79,7 @@ pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, PhotoError> {
 
 /// Splits the RIFF body into chunks. A missing pad byte after the last chunk
 /// is tolerated (some encoders omit it); `write` adds it back.
-fn chunks(body: &[u8]) -> Result<Vec<Chunk<'_>>, PhotoError> {
+fn chunks(body: &[u8]) -> Result<Vec<Chunk<'_>>, ImageError> {
     let mut chunks = Vec::new();
     let mut pos = 0;
     while pos < body.len() {
@@ -98,7 +98,7 @@ fn chunks(body: &[u8]) -> Result<Vec<Chunk<'_>>, PhotoError> {
 
 /// The start of the image bitstream: the VP8 key frame start code, or the
 /// VP8L signature and version 0. Refuses files that only look like WebP.
-fn check_image(chunk: &Chunk<'_>) -> Result<(), PhotoError> {
+fn check_image(chunk: &Chunk<'_>) -> Result<(), ImageError> {
     let ok = match chunk.fourcc {
         b"VP8 " => chunk.payload.len() >= 10 && chunk.payload.get(3..6) == Some([0x9D, 0x01, 0x2A].as_slice()),
         _ => chunk.payload.len() >= 5 && chunk.payload[0] == 0x2F && chunk.payload[4] >> 5 == 0,
@@ -127,7 +127,7 @@ fn write(vp8x: &[u8], chunks: &[Chunk<'_>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::super::samples::*;
-    use super::super::{PhotoError, clean};
+    use super::super::{ImageError, clean};
     use super::strip;
 
     #[test]
@@ -190,7 +190,7 @@ mod tests {
             (riff(&[vp8x(0), vp8x(0), vp8l()]), "second extended header"),
         ];
         for (data, reason) in cases {
-            assert_eq!(strip(&data), Err(PhotoError::Malformed(reason)), "{data:02x?}");
+            assert_eq!(strip(&data), Err(ImageError::Malformed(reason)), "{data:02x?}");
         }
     }
 }

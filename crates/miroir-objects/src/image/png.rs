@@ -9,7 +9,7 @@
 //! an unknown critical chunk is refused: no decoder would show it. Anything
 //! after IEND goes.
 
-use super::{PhotoError, be_u32};
+use super::{ImageError, be_u32};
 
 pub(super) const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -21,12 +21,12 @@ const KEPT_ANCILLARY: &[&[u8; 4]] = &[
 
 const CRITICAL: &[&[u8; 4]] = &[b"IHDR", b"PLTE", b"IDAT", b"IEND"];
 
-fn malformed(reason: &'static str) -> PhotoError {
-    PhotoError::Malformed(reason)
+fn malformed(reason: &'static str) -> ImageError {
+    ImageError::Malformed(reason)
 }
 
 /// The PNG without its metadata chunks and trailing data.
-pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, PhotoError> {
+pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, ImageError> {
     if !data.starts_with(SIGNATURE) {
         return Err(malformed("bad PNG signature"));
     }
@@ -82,7 +82,7 @@ pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, PhotoError> {
 }
 
 /// Width, height (both non-zero), then five one-byte fields.
-fn check_header(header: &[u8]) -> Result<(), PhotoError> {
+fn check_header(header: &[u8]) -> Result<(), ImageError> {
     let (width, height) = (be_u32(header, 0), be_u32(header, 4));
     if header.len() != 13 || width == Some(0) || height == Some(0) {
         return Err(malformed("bad PNG header"));
@@ -114,7 +114,7 @@ const CRC_TABLE: [u32; 256] = {
 #[cfg(test)]
 mod tests {
     use super::super::samples::*;
-    use super::super::{PhotoError, clean};
+    use super::super::{ImageError, clean};
     use super::{crc32, strip};
 
     fn png(chunks: &[Vec<u8>]) -> Vec<u8> {
@@ -191,7 +191,7 @@ mod tests {
             (b"\x89PNG\r\n\x1a".to_vec(), "bad PNG signature"),
         ];
         for (data, reason) in cases {
-            assert_eq!(strip(&data), Err(PhotoError::Malformed(reason)), "{data:02x?}");
+            assert_eq!(strip(&data), Err(ImageError::Malformed(reason)), "{data:02x?}");
         }
     }
 }

@@ -9,7 +9,7 @@
 //! APP3–APP12 and APP15, and no decoder needs them. Anything after the end of
 //! image (a second picture, a Samsung trailer, an appended archive) goes too.
 
-use super::{PhotoError, be_u16};
+use super::{ImageError, be_u16};
 
 /// Start of image and the first byte of the next marker.
 pub(super) const MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
@@ -19,12 +19,12 @@ const EOI: u8 = 0xD9;
 const SOS: u8 = 0xDA;
 const TEM: u8 = 0x01;
 
-fn malformed(reason: &'static str) -> PhotoError {
-    PhotoError::Malformed(reason)
+fn malformed(reason: &'static str) -> ImageError {
+    ImageError::Malformed(reason)
 }
 
 /// The JPEG without its metadata segments and trailing data.
-pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, PhotoError> {
+pub(super) fn strip(data: &[u8]) -> Result<Vec<u8>, ImageError> {
     let mut out = Vec::with_capacity(data.len());
     out.extend([0xFF, SOI]);
     let mut pos = 2;
@@ -92,7 +92,7 @@ fn is_frame_header(code: u8) -> bool {
 
 /// Whether a segment stays: structure yes, metadata no, unknown markers refused
 /// (they are reserved; no encoder writes them, so the file is not a JPEG).
-fn keep(code: u8, payload: &[u8]) -> Result<bool, PhotoError> {
+fn keep(code: u8, payload: &[u8]) -> Result<bool, ImageError> {
     Ok(match code {
         0xE0 => payload.starts_with(b"JFIF\0"),
         0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
@@ -107,7 +107,7 @@ fn keep(code: u8, payload: &[u8]) -> Result<bool, PhotoError> {
 
 /// Precision, height, width, component count, three bytes per component; a
 /// zero width is no image (a zero height is allowed: it comes later in DNL).
-fn check_frame_header(payload: &[u8]) -> Result<(), PhotoError> {
+fn check_frame_header(payload: &[u8]) -> Result<(), ImageError> {
     let width = be_u16(payload, 3).ok_or(malformed("short frame header"))?;
     let components = usize::from(*payload.get(5).ok_or(malformed("short frame header"))?);
     if width == 0 || components == 0 || payload.len() != 6 + 3 * components {
@@ -117,7 +117,7 @@ fn check_frame_header(payload: &[u8]) -> Result<(), PhotoError> {
 }
 
 /// Component count, two bytes per component, then three bytes.
-fn check_scan_header(payload: &[u8]) -> Result<(), PhotoError> {
+fn check_scan_header(payload: &[u8]) -> Result<(), ImageError> {
     let components = usize::from(*payload.first().ok_or(malformed("short scan header"))?);
     if components == 0 || payload.len() != 1 + 2 * components + 3 {
         return Err(malformed("bad scan header"));
@@ -127,7 +127,7 @@ fn check_scan_header(payload: &[u8]) -> Result<(), PhotoError> {
 
 /// Where the entropy-coded data starting at `start` ends: at the first FF that
 /// is neither a stuffed zero (FF 00) nor a restart marker (FF D0–D7).
-fn entropy_coded_end(data: &[u8], start: usize) -> Result<usize, PhotoError> {
+fn entropy_coded_end(data: &[u8], start: usize) -> Result<usize, ImageError> {
     let mut i = start;
     loop {
         let rest = data.get(i..).ok_or(malformed("truncated scan"))?;
@@ -144,7 +144,7 @@ fn entropy_coded_end(data: &[u8], start: usize) -> Result<usize, PhotoError> {
 #[cfg(test)]
 mod tests {
     use super::super::samples::*;
-    use super::super::{PhotoError, clean};
+    use super::super::{ImageError, clean};
     use super::strip;
 
     fn jpeg(parts: &[Vec<u8>]) -> Vec<u8> {
@@ -231,7 +231,7 @@ mod tests {
             (jpeg(&[segment(0xC0, &[8, 0, 8]), EOI.to_vec()]), "short frame header"),
         ];
         for (data, reason) in cases {
-            assert_eq!(strip(&data), Err(PhotoError::Malformed(reason)), "{data:02x?}");
+            assert_eq!(strip(&data), Err(ImageError::Malformed(reason)), "{data:02x?}");
         }
     }
 }
