@@ -739,8 +739,9 @@ struct World {
     /// publications and hide the content the rows act on.
     agent_a: String,
     moderator_a: String,
-    /// A published official publication of A that nobody may change.
+    /// A published official publication of A that nobody may change, and its PDF.
     sentinel_publication: String,
+    sentinel_attachment: String,
     /// A question and a proposal of A.
     sentinel_question: String,
     sentinel_proposal: String,
@@ -805,6 +806,14 @@ impl World {
         let request = with_auth(publications_rows::draft(pb::Space::Official, "news"), &Some(self.agent_a.clone()));
         let created = self.publications_client().create_draft(request).await.expect("draft");
         created.into_inner().publication.expect("publication").name
+    }
+
+    /// An official draft of A with a PDF: (its name, the PDF's id).
+    async fn fresh_draft_with_attachment(&self) -> (String, String) {
+        let name = self.fresh_draft().await;
+        let request = with_auth(publications_rows::attachment(name.clone()), &Some(self.agent_a.clone()));
+        let added = self.publications_client().add_attachment(request).await.expect("attach");
+        (name, added.into_inner().attachment.expect("attachment").attachment_id)
     }
 
     /// An official news item of A, published by A's agent.
@@ -953,7 +962,8 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     .await;
     let publications_channel = serve(
         tonic::service::Routes::new(PublicationsServer::with_interceptor(
-            miroir_publications::api::PublicationsApi::new(publications_store.clone()),
+            miroir_publications::api::PublicationsApi::new(publications_store.clone())
+                .with_attachments(miroir_objects::ObjectStore::in_memory()),
             miroir_auth::grpc::authenticate(verifier.clone()),
         )),
         &stop,
@@ -1072,6 +1082,9 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     let request = with_auth(publications_rows::draft(pb::Space::Official, "news"), &Some(agent_a.clone()));
     let drafted = publications.clone().create_draft(request).await.expect("sentinel draft");
     let sentinel_publication = drafted.into_inner().publication.expect("publication").name;
+    let request = with_auth(publications_rows::attachment(sentinel_publication.clone()), &Some(agent_a.clone()));
+    let added = publications.clone().add_attachment(request).await.expect("sentinel attachment");
+    let sentinel_attachment = added.into_inner().attachment.expect("attachment").attachment_id;
     let request = pb::PublishRequest { name: sentinel_publication.clone(), ..Default::default() };
     publications.clone().publish(with_auth(request, &Some(agent_a.clone()))).await.expect("publish sentinel");
     let dialogue = DialogueClient::new(dialogue_channel.clone());
@@ -1099,6 +1112,7 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
         agent_a,
         moderator_a,
         sentinel_publication,
+        sentinel_attachment,
         sentinel_question,
         sentinel_proposal,
         counter: AtomicU32::new(0),

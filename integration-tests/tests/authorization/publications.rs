@@ -25,6 +25,18 @@ pub fn draft(space: pb::Space, kind: &str) -> pb::CreateDraftRequest {
     }
 }
 
+/// A council decision's PDF, attached by the rows.
+pub const PDF: &[u8] = include_bytes!("../../../services/publications/tests/fixtures/deliberation.pdf");
+
+pub fn attachment(name: String) -> pb::AddAttachmentRequest {
+    pb::AddAttachmentRequest {
+        name,
+        display_name: "deliberation.pdf".into(),
+        content: PDF.to_vec(),
+        ..Default::default()
+    }
+}
+
 pub fn rows() -> Vec<Row> {
     let official = Rule::InA { roles: OFFICIAL_WRITERS, write_scope: true };
     let citizen = Rule::InA { roles: CITIZEN_WRITERS, write_scope: false };
@@ -101,6 +113,28 @@ pub fn rows() -> Vec<Row> {
                     ..Default::default()
                 };
                 w.publications_client().archive(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(PUBLICATIONS, "AddAttachment", "a PDF to a fresh official draft of 35238", official, |w, auth| {
+            Box::pin(async move {
+                let request = attachment(w.fresh_draft().await);
+                w.publications_client().add_attachment(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(PUBLICATIONS, "RemoveAttachment", "the PDF of a fresh official draft of 35238", official, |w, auth| {
+            Box::pin(async move {
+                let (name, attachment_id) = w.fresh_draft_with_attachment().await;
+                let request = pb::RemoveAttachmentRequest { name, attachment_id, ..Default::default() };
+                w.publications_client().remove_attachment(with_auth(request, &auth)).await.map(drop)
+            })
+        }),
+        row(PUBLICATIONS, "GetAttachment", "the PDF of the sentinel publication of 35238", Rule::Public, |w, auth| {
+            Box::pin(async move {
+                let request = pb::GetAttachmentRequest {
+                    name: w.sentinel_publication.clone(),
+                    attachment_id: w.sentinel_attachment.clone(),
+                };
+                w.publications_client().get_attachment(with_auth(request, &auth)).await.map(drop)
             })
         }),
         row(PUBLICATIONS, "GetPublication", "the sentinel publication of 35238", Rule::Public, |w, auth| {
