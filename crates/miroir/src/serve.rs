@@ -81,8 +81,18 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let verifier = jwks::initial(&common.identity_url, &token).await;
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
-            component::publications::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus))
-                .await?;
+            let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
+            component::publications::start(
+                &mut supervisor,
+                store,
+                identity_feed,
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+            )
+            .await?;
         }
         Component::Dialogue => {
             let db = connect(common, name).await?;
@@ -93,7 +103,18 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let verifier = jwks::initial(&common.identity_url, &token).await;
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
-            component::dialogue::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus)).await?;
+            let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
+            component::dialogue::start(
+                &mut supervisor,
+                store,
+                identity_feed,
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+            )
+            .await?;
         }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;

@@ -20,6 +20,8 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("busy, retry")]
     Contention,
+    #[error("this commune is suspended")]
+    Suspended,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -66,6 +68,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(DomainError::WrongState(reason)) => Status::failed_precondition(reason),
             ApiError::Forbidden(reason) => Status::permission_denied(reason),
             ApiError::Contention => Status::aborted("too many concurrent changes to this publication; retry"),
+            ApiError::Suspended => Status::failed_precondition(miroir_communes::Refusal::SUSPENDED_MESSAGE),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "publications: internal error");
                 Status::internal("internal error")

@@ -1,8 +1,9 @@
 //! The components one `miroir` process can run, each started the same way in
 //! both modes; only the backends they are given differ.
 
-pub mod gateway;
+pub mod communes;
 pub mod dialogue;
+pub mod gateway;
 pub mod identity;
 pub mod publications;
 pub mod reports;
