@@ -70,7 +70,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     component::reports::start(
         &mut supervisor,
         reports,
-        identity_feed,
+        identity_feed.clone(),
         verifier.clone(),
         reports_grpc,
         &readiness,
@@ -89,6 +89,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     component::publications::start(
         &mut supervisor,
         publications,
+        identity_feed.clone(),
         verifier.clone(),
         publications_grpc,
         &readiness,
@@ -99,7 +100,17 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     .await?;
     let dialogue_grpc = bind("dialogue", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let dialogue_url = format!("http://{}", dialogue_grpc.local_addr()?);
-    component::dialogue::start(&mut supervisor, dialogue, verifier, dialogue_grpc, &readiness, &metrics, None).await?;
+    component::dialogue::start(
+        &mut supervisor,
+        dialogue,
+        identity_feed,
+        verifier,
+        dialogue_grpc,
+        &readiness,
+        &metrics,
+        None,
+    )
+    .await?;
 
     let admin_routes = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
     let config = miroir_gateway::GatewayConfig { reports_url, identity_url, publications_url, dialogue_url };

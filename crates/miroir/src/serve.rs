@@ -82,9 +82,11 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
             let objects = photo_store(&common.object_store)?;
+            let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
             component::publications::start(
                 &mut supervisor,
                 store,
+                identity_feed,
                 verifier,
                 grpc,
                 &readiness,
@@ -103,7 +105,18 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let verifier = jwks::initial(&common.identity_url, &token).await;
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
-            component::dialogue::start(&mut supervisor, store, verifier, grpc, &readiness, &metrics, Some(bus)).await?;
+            let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
+            component::dialogue::start(
+                &mut supervisor,
+                store,
+                identity_feed,
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+            )
+            .await?;
         }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;

@@ -20,6 +20,8 @@ pub enum ApiError {
     Auth(Status),
     #[error("busy, retry")]
     Contention,
+    #[error("this commune is suspended")]
+    Suspended,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -73,6 +75,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(DomainError::AlreadyDone(reason)) => Status::already_exists(reason),
             ApiError::Auth(status) => status,
             ApiError::Contention => Status::aborted("too many concurrent changes; retry"),
+            ApiError::Suspended => Status::failed_precondition(miroir_communes::Refusal::SUSPENDED_MESSAGE),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "dialogue: internal error");
                 Status::internal("internal error")

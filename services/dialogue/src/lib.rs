@@ -8,8 +8,7 @@
 //! - [`api`] — the gRPC API (`miroir.dialogue.v1.Dialogue`).
 //! - [`error`] — errors mapped to gRPC statuses.
 //!
-//! Not yet served by the `miroir` binary nor exposed by the gateway; the
-//! commune's answer commitment is configuration ([`api::DialogueApi::with_commitment_days`])
+//! The commune's answer commitment is configuration ([`api::DialogueApi::with_commitment_days`])
 //! until identity owns and publishes it.
 
 pub mod api;
@@ -23,12 +22,23 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "dialogue";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("dialogue", 1 => "0001_dialogue_views.sql", 2 => "0002_moderation.sql", 3 => "0003_flag_queue.sql");
+/// The checkpoint, in this service's database, of its copy of identity's
+/// communes ([`miroir_communes`]): with [`api::DialogueApi::requiring_registered_communes`],
+/// commands are taken only for registered, open communes.
+pub const COMMUNES_CONSUMER: &str = "dialogue:communes-from-identity";
 
-/// Applies the event store's and this service's migrations.
+const FILES: &[Migration] = miroir_platform::migrations!("dialogue", 1 => "0001_dialogue_views.sql", 2 => "0002_moderation.sql", 3 => "0003_flag_queue.sql", 5 => "0005_search_text.sql");
+
+/// This service's migrations: its own files, and the shared `communes` table as version 4.
+pub const MIGRATIONS: &[Migration] = &[FILES[0], FILES[1], FILES[2], miroir_communes::migration(4), FILES[3]];
+
+/// Applies the event store's and this service's migrations, then fills the
+/// search text of questions and proposals projected before it existed.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {
     migrate(db, "eventstore", miroir_eventstore::MIGRATIONS).await?;
-    migrate(db, SERVICE, MIGRATIONS).await
+    migrate(db, SERVICE, MIGRATIONS).await?;
+    read_model::projection::fill_search_text(db).await?;
+    Ok(())
 }
 
 /// Opens the service's log (after [`migrate_database`]).

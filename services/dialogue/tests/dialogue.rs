@@ -655,6 +655,134 @@ async fn late_answers_and_overdue_questions_are_public(backend: Backend) {
     assert!(!answered.answered_on_time);
 }
 
+impl Running {
+    async fn ask_with(&mut self, n: u32, title: &str, body: &str) -> pb::Question {
+        let request = self.resident(n, pb::AskQuestionRequest { body: body.into(), ..ask(title) });
+        self.client.ask_question(request).await.expect("ask").into_inner().question.expect("question")
+    }
+
+    async fn propose_with(&mut self, n: u32, title: &str, body: &str) -> pb::Proposal {
+        let request = self.resident(
+            n,
+            pb::SubmitProposalRequest {
+                parent: format!("communes/{PARIS}"),
+                title: title.into(),
+                body: body.into(),
+                request_id: String::new(),
+            },
+        );
+        self.client.submit_proposal(request).await.expect("submit").into_inner().proposal.expect("proposal")
+    }
+
+    /// The titles of the questions `request` lists, and its next page token.
+    async fn questions(&mut self, request: pb::ListQuestionsRequest) -> Result<(Vec<String>, String), tonic::Status> {
+        let page = self.client.list_questions(request).await?.into_inner();
+        Ok((page.questions.into_iter().map(|q| q.title).collect(), page.next_page_token))
+    }
+
+    async fn proposals(&mut self, request: pb::ListProposalsRequest) -> Result<(Vec<String>, String), tonic::Status> {
+        let page = self.client.list_proposals(request).await?.into_inner();
+        Ok((page.proposals.into_iter().map(|p| p.title).collect(), page.next_page_token))
+    }
+
+    async fn search_questions(&mut self, query: &str) -> Vec<String> {
+        self.questions(search_questions(query)).await.expect("search").0
+    }
+
+    async fn search_proposals(&mut self, query: &str) -> Vec<String> {
+        self.proposals(search_proposals(query)).await.expect("search").0
+    }
+}
+
+fn search_questions(query: &str) -> pb::ListQuestionsRequest {
+    pb::ListQuestionsRequest { parent: format!("communes/{PARIS}"), query: query.into(), ..Default::default() }
+}
+
+fn search_proposals(query: &str) -> pb::ListProposalsRequest {
+    pb::ListProposalsRequest { parent: format!("communes/{PARIS}"), query: query.into(), ..Default::default() }
+}
+
+async fn questions_and_proposals_are_searched_by_their_words(backend: Backend) {
+    let mut running = start(backend).await;
+    running.ask(1, "Horaires de la piscine ?").await;
+    running.ask_with(2, "Éclairage rue Haute", "Les lampadaires sont ÉTEINTS depuis lundi.").await;
+    let parking = running.ask_with(3, "Piscine et stationnement", "Où se garer, le 100% du parking est pris ?").await;
+
+    // Case and accents folded, in the title or the body; every word must match, each from a word start.
+    assert_eq!(running.search_questions("PISCINE").await, ["Piscine et stationnement", "Horaires de la piscine ?"]);
+    assert_eq!(running.search_questions("piscine dimanche").await, ["Horaires de la piscine ?"]);
+    assert_eq!(running.search_questions("eteint éclair").await, ["Éclairage rue Haute"]);
+    assert!(running.search_questions("clairage").await.is_empty());
+    assert!(running.search_questions("pisc_ne").await.is_empty(), "LIKE's wildcards are never wildcards");
+    assert_eq!(running.search_questions("100%").await, ["Piscine et stationnement"]);
+
+    // A page token continues its own search only.
+    let first = pb::ListQuestionsRequest { page_size: 1, ..search_questions("piscine") };
+    let (titles, token) = running.questions(first).await.expect("page 1");
+    assert_eq!(titles, ["Piscine et stationnement"]);
+    let next = pb::ListQuestionsRequest { page_size: 1, page_token: token.clone(), ..search_questions("PÍSCINE") };
+    assert_eq!(running.questions(next).await.expect("page 2").0, ["Horaires de la piscine ?"]);
+    for other in [
+        pb::ListQuestionsRequest { page_token: token.clone(), ..search_questions("") },
+        pb::ListQuestionsRequest { page_token: token.clone(), overdue_only: true, ..search_questions("piscine") },
+        pb::ListQuestionsRequest { page_token: token.replace('p', "q"), ..search_questions("piscine") },
+    ] {
+        let refused = running.questions(other).await.expect_err("another list");
+        assert_eq!(field(&refused).as_deref(), Some("page_token"));
+    }
+    let proposals_with_it = pb::ListProposalsRequest { page_token: token, ..search_proposals("piscine") };
+    let refused = running.proposals(proposals_with_it).await.expect_err("a questions token");
+    assert_eq!(field(&refused).as_deref(), Some("page_token"));
+    let long = running.questions(search_questions(&"mot ".repeat(51))).await.expect_err("too long");
+    assert_eq!(field(&long).as_deref(), Some("query"));
+
+    // Hidden content never matches a query: its words are not shown.
+    let request = running.as_user(
+        &account(80),
+        PARIS,
+        Role::CollectiveModerator,
+        pb::HideContentRequest {
+            subject: parking.name.clone(),
+            public_reason: "Hors sujet".into(),
+            request_id: String::new(),
+        },
+    );
+    running.client.hide_content(request).await.expect("hide");
+    assert_eq!(running.search_questions("piscine").await, ["Horaires de la piscine ?"]);
+    assert!(running.search_questions("stationnement").await.is_empty());
+    assert_eq!(running.search_questions("").await.len(), 3, "no query: every question, hidden ones blanked");
+
+    running.propose_with(4, "Un jardin partagé rue Haute", "Sur la friche, avec l'école.").await;
+    running.propose_with(5, "Une piste cyclable", "Le long du canal, jusqu'à l'École Jaurès.").await;
+    assert_eq!(running.search_proposals("ecole").await, ["Une piste cyclable", "Un jardin partagé rue Haute"]);
+    assert_eq!(running.search_proposals("JARDIN école").await, ["Un jardin partagé rue Haute"]);
+    assert!(running.search_proposals("jardin canal").await.is_empty());
+    let first = pb::ListProposalsRequest { page_size: 1, ..search_proposals("ecole") };
+    let (titles, token) = running.proposals(first).await.expect("page 1");
+    assert_eq!(titles, ["Une piste cyclable"]);
+    let next = pb::ListProposalsRequest { page_token: token.clone(), ..search_proposals("École") };
+    assert_eq!(running.proposals(next).await.expect("page 2").0, ["Un jardin partagé rue Haute"]);
+    let other = pb::ListProposalsRequest { page_token: token, awaiting_answer_only: true, ..search_proposals("ecole") };
+    assert_eq!(field(&running.proposals(other).await.expect_err("other filter")).as_deref(), Some("page_token"));
+}
+
+/// Rows projected before the search text existed get theirs when the service migrates.
+async fn older_rows_get_their_search_text_at_migration(backend: Backend) {
+    let mut running = start(backend).await;
+    running.ask(1, "Quand rouvre la bibliothèque ?").await;
+    running.propose_with(2, "Une boîte à livres", "Devant la médiathèque.").await;
+    for table in ["questions_view", "proposals_view"] {
+        let blank = format!("UPDATE {table} SET search_text = ''");
+        sqlx::query(sqlx::AssertSqlSafe(blank)).execute(running.db.db.pool()).await.expect("blank");
+    }
+    assert!(running.search_questions("bibliotheque").await.is_empty());
+    miroir_dialogue::migrate_database(&running.db.db).await.expect("migrate again");
+    assert_eq!(running.search_questions("bibliotheque rouvre").await, ["Quand rouvre la bibliothèque ?"]);
+    assert_eq!(running.search_proposals("boite mediatheque").await, ["Une boîte à livres"]);
+    let filled = miroir_dialogue::read_model::projection::fill_search_text(&running.db.db).await.expect("fill");
+    assert_eq!(filled, 0, "nothing left to fill");
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
         mod postgres {
@@ -676,4 +804,6 @@ on_both_backends!(
     moderators_hide_with_a_public_reason_and_authors_appeal_once,
     posting_is_rate_limited_per_account,
     late_answers_and_overdue_questions_are_public,
+    questions_and_proposals_are_searched_by_their_words,
+    older_rows_get_their_search_text_at_migration,
 );

@@ -28,6 +28,8 @@ pub enum ApiError {
     Unauthenticated,
     #[error("busy, retry")]
     Contention,
+    #[error("this commune is suspended")]
+    Suspended,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -77,6 +79,7 @@ impl From<ApiError> for Status {
             ApiError::Forbidden(reason) => Status::permission_denied(reason),
             ApiError::Unauthenticated => Status::unauthenticated("this action needs a signed-in account"),
             ApiError::Contention => Status::aborted("too many concurrent changes to this publication; retry"),
+            ApiError::Suspended => Status::failed_precondition(miroir_communes::Refusal::SUSPENDED_MESSAGE),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "publications: internal error");
                 Status::internal("internal error")

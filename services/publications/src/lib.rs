@@ -20,16 +20,28 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "publications";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!(
+/// The checkpoint, in this service's database, of its copy of identity's
+/// communes ([`miroir_communes`]): with [`api::PublicationsApi::requiring_registered_communes`],
+/// commands are taken only for registered, open communes.
+pub const COMMUNES_CONSUMER: &str = "publications:communes-from-identity";
+
+const FILES: &[Migration] = miroir_platform::migrations!(
     "publications",
     1 => "0001_publications_view.sql",
-    3 => "0003_attachments.sql",
+    3 => "0003_search_text.sql",
+    4 => "0004_attachments.sql",
 );
 
-/// Applies the event store's and this service's migrations.
+/// This service's migrations: its own files, and the shared `communes` table as version 2.
+pub const MIGRATIONS: &[Migration] = &[FILES[0], miroir_communes::migration(2), FILES[1], FILES[2]];
+
+/// Applies the event store's and this service's migrations, then fills the
+/// search text of publications projected before it existed.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {
     migrate(db, "eventstore", miroir_eventstore::MIGRATIONS).await?;
-    migrate(db, SERVICE, MIGRATIONS).await
+    migrate(db, SERVICE, MIGRATIONS).await?;
+    read_model::projection::fill_search_text(db).await?;
+    Ok(())
 }
 
 /// Opens the service's log (after [`migrate_database`]).

@@ -372,7 +372,7 @@ async fn only_the_communes_writers_attach(backend: Backend) {
     let lyon = running.as_user(LYON_AGENT, LYON, Role::Agent, pdf(&lyon_name, "x.pdf"));
     assert_eq!(running.attach(lyon).await.expect_err("not in Lyon").code(), Code::NotFound);
     let anonymous = Request::new(pdf(&draft.name, "x.pdf"));
-    assert_eq!(running.attach(anonymous).await.expect_err("anonymous").code(), Code::PermissionDenied);
+    assert_eq!(running.attach(anonymous).await.expect_err("anonymous").code(), Code::Unauthenticated);
 
     let document = running.attach_ok(pdf(&draft.name, "x.pdf")).await;
     let remove = pb::RemoveAttachmentRequest {

@@ -68,7 +68,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(DomainError::AlreadyDone(reason)) => Status::already_exists(reason),
             ApiError::Auth(status) => status,
             ApiError::Contention => Status::aborted("too many concurrent changes to this report; retry"),
-            ApiError::Suspended => Status::failed_precondition("this commune is suspended on Miroir"),
+            ApiError::Suspended => Status::failed_precondition(miroir_communes::Refusal::SUSPENDED_MESSAGE),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "reports: internal error");
                 Status::internal("internal error")

@@ -5,11 +5,9 @@
 //! - [`read_model`] — `reports_view`, updated inline with the events.
 //! - [`api`] — the gRPC API (`miroir.reports.v1.Reports`).
 //! - [`error`] — errors mapped to gRPC statuses.
-//! - [`communes`] — the registered communes, followed from identity's log.
 //! - [`photos`] — report photos: checked, stripped of metadata, kept in object storage.
 
 pub mod api;
-pub mod communes;
 pub mod domain;
 pub mod error;
 pub mod photos;
@@ -20,6 +18,11 @@ use miroir_platform::storage::{Database, Migration, StorageError, migrate};
 
 /// The name of this service's log and stream.
 pub const SERVICE: &str = "reports";
+
+/// The checkpoint, in this service's database, of its copy of identity's
+/// communes ([`miroir_communes`]): reports are taken only for registered,
+/// open communes. Its table comes from `0002_communes.sql`.
+pub const COMMUNES_CONSUMER: &str = "reports:communes-from-identity";
 
 pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql", 2 => "0002_communes.sql", 3 => "0003_workflow.sql", 4 => "0004_issue5.sql");
 

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use miroir_communes::CommuneState;
 use miroir_eventstore::feed::LocalFeed;
 use miroir_identity::{IdentityConfig, operator_cli};
 use miroir_platform::storage::Backend;
@@ -11,7 +12,6 @@ use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::reports::v1 as pb;
 use miroir_proto::reports::v1::reports_server::Reports as _;
 use miroir_reports::api::ReportsApi;
-use miroir_reports::communes::{self, CommuneState};
 use tokio_util::sync::CancellationToken;
 use tonic::{Code, Request};
 
@@ -29,7 +29,7 @@ fn submission(commune: &str) -> Request<pb::SubmitReportRequest> {
 
 async fn wait_for(db: &miroir_platform::storage::Database, insee: &str, expected: CommuneState) {
     for _ in 0..200 {
-        if communes::state(db, insee).await.expect("state") == expected {
+        if miroir_communes::state(db, insee).await.expect("state") == expected {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -53,7 +53,9 @@ async fn only_registered_open_communes_take_reports(backend: Backend) {
     let token = CancellationToken::new();
     let feed = LocalFeed::new([identity.store().clone()]);
     let (db, follower) = (reports_db.db.clone(), token.clone());
-    let following = tokio::spawn(async move { communes::follow(&db, &feed, None, follower).await });
+    let following = tokio::spawn(async move {
+        miroir_communes::follow(&db, &feed, miroir_reports::COMMUNES_CONSUMER, None, follower).await
+    });
 
     wait_for(&reports_db.db, "35238", CommuneState::Open).await;
     api.submit_report(submission("35238")).await.expect("a registered commune takes reports");
@@ -69,8 +71,9 @@ async fn only_registered_open_communes_take_reports(backend: Backend) {
 
     token.cancel();
     following.await.expect("task").expect("the follower stops cleanly");
-    let checkpoint =
-        miroir_eventstore::consumer::checkpoint(&reports_db.db, communes::CONSUMER).await.expect("checkpoint");
+    let checkpoint = miroir_eventstore::consumer::checkpoint(&reports_db.db, miroir_reports::COMMUNES_CONSUMER)
+        .await
+        .expect("checkpoint");
     assert_eq!(checkpoint, identity.store().head().await.expect("head"), "every identity event seen once");
 }
 

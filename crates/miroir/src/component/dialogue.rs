@@ -1,9 +1,13 @@
-//! The dialogue component: its gRPC API over its event store and, in the
-//! microservices mode, the relay that copies its log to JetStream.
+//! The dialogue component: its gRPC API over its event store, its copy of
+//! identity's communes (it takes commands only for registered, open ones)
+//! and, in the microservices mode, the relay that copies its log to JetStream.
 
 use miroir_bus::{JetStreamBus, Relay};
+use std::sync::Arc;
+
 use miroir_dialogue::api::DialogueApi;
 use miroir_eventstore::EventStore;
+use miroir_eventstore::feed::EventFeed;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::dialogue::v1::dialogue_server::DialogueServer;
@@ -20,6 +24,7 @@ const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 pub async fn start(
     supervisor: &mut Supervisor,
     store: EventStore,
+    identity_feed: Arc<dyn EventFeed>,
     verifier: miroir_auth::Verifier,
     grpc: TcpListener,
     readiness: &Readiness,
@@ -31,7 +36,17 @@ pub async fn start(
     if let Some(bus) = relay_to {
         supervisor.spawn("dialogue-relay", Relay::new(store.clone(), bus).run(token.clone()));
     }
-    let api = DialogueApi::new(store);
+    // Learn the communes registered so far before taking commands, then follow.
+    let db = store.database().clone();
+    super::communes::catch_up_then_follow(
+        supervisor,
+        "dialogue-communes",
+        db,
+        identity_feed,
+        miroir_dialogue::COMMUNES_CONSUMER,
+    )
+    .await;
+    let api = DialogueApi::new(store).requiring_registered_communes();
     let service = tonic::service::interceptor::InterceptedService::new(
         DialogueServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
         miroir_auth::grpc::authenticate(verifier),

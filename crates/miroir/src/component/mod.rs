@@ -1,6 +1,7 @@
 //! The components one `miroir` process can run, each started the same way in
 //! both modes; only the backends they are given differ.
 
+pub mod communes;
 pub mod dialogue;
 pub mod gateway;
 pub mod identity;

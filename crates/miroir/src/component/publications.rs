@@ -1,8 +1,12 @@
-//! The publications component: its gRPC API over its event store and, in the
-//! microservices mode, the relay that copies its log to JetStream.
+//! The publications component: its gRPC API over its event store, its copy of
+//! identity's communes (it takes commands only for registered, open ones)
+//! and, in the microservices mode, the relay that copies its log to JetStream.
 
 use miroir_bus::{JetStreamBus, Relay};
+use std::sync::Arc;
+
 use miroir_eventstore::EventStore;
+use miroir_eventstore::feed::EventFeed;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::publications::v1::publications_server::PublicationsServer;
@@ -20,6 +24,7 @@ const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
 pub async fn start(
     supervisor: &mut Supervisor,
     store: EventStore,
+    identity_feed: Arc<dyn EventFeed>,
     verifier: miroir_auth::Verifier,
     grpc: TcpListener,
     readiness: &Readiness,
@@ -33,7 +38,17 @@ pub async fn start(
     if let Some(bus) = relay_to {
         supervisor.spawn("publications-relay", Relay::new(store.clone(), bus).run(token.clone()));
     }
-    let api = PublicationsApi::new(store).with_attachments(objects);
+    // Learn the communes registered so far before taking commands, then follow.
+    let db = store.database().clone();
+    super::communes::catch_up_then_follow(
+        supervisor,
+        "publications-communes",
+        db,
+        identity_feed,
+        miroir_publications::COMMUNES_CONSUMER,
+    )
+    .await;
+    let api = PublicationsApi::new(store).with_attachments(objects).requiring_registered_communes();
     let service = tonic::service::interceptor::InterceptedService::new(
         PublicationsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
         miroir_auth::grpc::authenticate(verifier),

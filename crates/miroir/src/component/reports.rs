@@ -1,5 +1,6 @@
-//! The reports component: its gRPC API over its event store and, in the
-//! microservices mode, the relay that copies its log to JetStream.
+//! The reports component: its gRPC API over its event store, its copy of
+//! identity's communes and, in the microservices mode, the relay that copies
+//! its log to JetStream.
 
 use miroir_auth::Verifier;
 use miroir_bus::{JetStreamBus, Relay};
@@ -11,17 +12,12 @@ use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
 use miroir_reports::api::{Links, ReportsApi};
-use miroir_reports::communes;
 use miroir_reports::photos::PhotoStore;
 use tokio::net::TcpListener;
 
 use crate::supervisor::Supervisor;
 
 const SERVICE_NAME: &str = "miroir.reports.v1.Reports";
-
-/// How long a starting reports process waits to learn the communes identity
-/// already registered, before it serves anyway (and learns them as they come).
-const COMMUNES_CATCH_UP: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Where photos go and where verification links point.
 pub struct Setup {
@@ -51,18 +47,14 @@ pub async fn start(
     }
     // Learn the communes registered so far before taking reports, then follow.
     let db = store.database().clone();
-    let head =
-        tokio::time::timeout(COMMUNES_CATCH_UP, identity_feed.head(communes::SOURCE)).await.ok().and_then(Result::ok);
-    if let Some(head) = head.filter(|h| *h > 0) {
-        let caught_up = communes::follow(&db, identity_feed.as_ref(), Some(head), token.clone());
-        if tokio::time::timeout(COMMUNES_CATCH_UP, caught_up).await.is_err() {
-            tracing::warn!("communes not caught up with identity yet; serving while following");
-        }
-    }
-    let follower_token = token.clone();
-    supervisor.spawn("reports-communes", async move {
-        communes::follow(&db, identity_feed.as_ref(), None, follower_token).await.map(|_| ())
-    });
+    super::communes::catch_up_then_follow(
+        supervisor,
+        "reports-communes",
+        db,
+        identity_feed,
+        miroir_reports::COMMUNES_CONSUMER,
+    )
+    .await;
     let api = ReportsApi::new(store).with_photos(setup.photos).with_links(setup.links).requiring_registered_communes();
     let service = tonic::service::interceptor::InterceptedService::new(
         ReportsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use miroir_auth::grpc::{principal, require, require_role_or_scope, require_signed_in};
 use miroir_auth::{Principal, Role};
+use miroir_communes::Refusal;
 use miroir_eventstore::decider::{Decider, EventCodec, Target, execute};
 use miroir_eventstore::{CommitReceipt, EventStore, Metadata};
 use miroir_proto::dialogue::v1 as pb;
@@ -20,7 +21,8 @@ use crate::domain::question::{self, QuestionDecider};
 use crate::domain::settings::{self, SettingsDecider};
 use crate::domain::{DomainError, InseeCode};
 use crate::error::ApiError;
-use crate::read_model::{DialogueView, query};
+use crate::read_model::DialogueView;
+use crate::read_model::query::{self, ProposalFilter, QuestionFilter};
 
 /// Who speaks for the commune: its answers are official, its comments highlighted.
 const OFFICIALS: &[Role] = &[Role::Agent, Role::ElectedOfficial, Role::CommuneAdmin];
@@ -54,15 +56,40 @@ pub struct DialogueApi {
     commitment_days: u32,
     posting_limit: PostingLimit,
     clock: Clock,
+    require_registered: bool,
 }
 
 impl DialogueApi {
+    /// The API without the commune check (for tests of other behaviour); the
+    /// binary adds it with [`Self::requiring_registered_communes`].
     pub fn new(store: EventStore) -> Self {
         Self {
             store,
             commitment_days: DEFAULT_COMMITMENT_DAYS,
             posting_limit: DEFAULT_POSTING_LIMIT,
             clock: std::sync::Arc::new(system_now_us),
+            require_registered: false,
+        }
+    }
+
+    /// Takes commands only for communes registered in identity and not
+    /// suspended ([`miroir_communes::follow`] must be following identity's log
+    /// as [`crate::COMMUNES_CONSUMER`]). Reads stay open.
+    pub fn requiring_registered_communes(mut self) -> Self {
+        self.require_registered = true;
+        self
+    }
+
+    /// Refuses a command for a commune that is not on the platform (on the
+    /// request's `field`) or is suspended, as the reports service does.
+    async fn check_commune(&self, commune: &InseeCode, field: &str) -> Result<(), ApiError> {
+        if !self.require_registered {
+            return Ok(());
+        }
+        match miroir_communes::admit(self.store.database(), commune.as_str()).await? {
+            Ok(()) => Ok(()),
+            Err(Refusal::Unknown) => Err(ApiError::invalid(field, Refusal::UNKNOWN_REASON)),
+            Err(Refusal::Suspended) => Err(ApiError::Suspended),
         }
     }
 
@@ -178,6 +205,7 @@ impl DialogueRpc for DialogueApi {
         let commune = parse::parent("parent", &request.parent)?;
         let request_id = parse::request_id(&request.request_id)?;
         let author = account(&principal)?;
+        self.check_commune(&commune, "parent").await?;
         let (id, at_us) = (new_id(), self.now_us());
         self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
         let receipt = self
@@ -207,12 +235,14 @@ impl DialogueRpc for DialogueApi {
         let request = request.into_inner();
         let commune = parse::parent("parent", &request.parent)?;
         let limit = parse::page_size(request.page_size)?;
-        let before = parse::page_token(&request.page_token)?;
-        let overdue_at_us = request.overdue_only.then(|| self.now_us());
-        let (questions, next) =
-            query::list_questions(self.store.database(), commune.as_str(), overdue_at_us, limit, before)
-                .await
-                .map_err(ApiError::from)?;
+        let filter = QuestionFilter {
+            overdue_at_us: request.overdue_only.then(|| self.now_us()),
+            query: parse::query(&request.query)?,
+        };
+        let before = parse::filtered_page_token(&request.page_token, &filter.fingerprint())?;
+        let (questions, next) = query::list_questions(self.store.database(), commune.as_str(), &filter, limit, before)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Response::new(pb::ListQuestionsResponse { questions, next_page_token: next.unwrap_or_default() }))
     }
 
@@ -225,6 +255,7 @@ impl DialogueRpc for DialogueApi {
         let (commune, id) = parse::name("name", "questions", &request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
         require_role_or_scope(&principal, commune.as_str(), OFFICIALS, Some(WRITE_SCOPE))?;
+        self.check_commune(&commune, "name").await?;
         let answerer = principal.actor().unwrap_or_default();
         let at_us = self.now_us();
         let receipt = self
@@ -253,6 +284,7 @@ impl DialogueRpc for DialogueApi {
             return Err(ApiError::invalid("report", "must be a report of the question's commune").into());
         }
         require_role_or_scope(&principal, commune.as_str(), STAFF, Some(WRITE_SCOPE))?;
+        self.check_commune(&commune, "name").await?;
         let agent = principal.actor().unwrap_or_default();
         let at_us = self.now_us();
         let receipt = self
@@ -280,6 +312,7 @@ impl DialogueRpc for DialogueApi {
         let commune = parse::parent("parent", &request.parent)?;
         let request_id = parse::request_id(&request.request_id)?;
         let author = account(&principal)?;
+        self.check_commune(&commune, "parent").await?;
         let threshold =
             query::support_threshold(self.store.database(), commune.as_str()).await.map_err(ApiError::from)?;
         let (id, at_us) = (new_id(), self.now_us());
@@ -313,18 +346,14 @@ impl DialogueRpc for DialogueApi {
         let request = request.into_inner();
         let commune = parse::parent("parent", &request.parent)?;
         let limit = parse::page_size(request.page_size)?;
-        let before = parse::page_token(&request.page_token)?;
+        let filter =
+            ProposalFilter { awaiting_only: request.awaiting_answer_only, query: parse::query(&request.query)? };
+        let before = parse::filtered_page_token(&request.page_token, &filter.fingerprint())?;
         let viewer = principal.account_id().unwrap_or_default();
-        let (proposals, next) = query::list_proposals(
-            self.store.database(),
-            commune.as_str(),
-            request.awaiting_answer_only,
-            viewer,
-            limit,
-            before,
-        )
-        .await
-        .map_err(ApiError::from)?;
+        let (proposals, next) =
+            query::list_proposals(self.store.database(), commune.as_str(), &filter, viewer, limit, before)
+                .await
+                .map_err(ApiError::from)?;
         Ok(Response::new(pb::ListProposalsResponse { proposals, next_page_token: next.unwrap_or_default() }))
     }
 
@@ -337,6 +366,7 @@ impl DialogueRpc for DialogueApi {
         let (commune, id) = parse::name("name", "proposals", &request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
         let by = account(&principal)?;
+        self.check_commune(&commune, "name").await?;
         let at_us = self.now_us();
         let receipt = self
             .run::<ProposalDecider>(&principal, &commune, ("proposal", &id), request_id, || {
@@ -361,6 +391,7 @@ impl DialogueRpc for DialogueApi {
         let (commune, id) = parse::name("name", "proposals", &request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
         require_role_or_scope(&principal, commune.as_str(), OFFICIALS, Some(WRITE_SCOPE))?;
+        self.check_commune(&commune, "name").await?;
         let answerer = principal.actor().unwrap_or_default();
         let at_us = self.now_us();
         let receipt = self
@@ -385,6 +416,7 @@ impl DialogueRpc for DialogueApi {
         let commune = parse::settings_name(&request.name)?;
         let request_id = parse::request_id(&request.request_id)?;
         require(&principal, commune.as_str(), &[Role::CommuneAdmin])?;
+        self.check_commune(&commune, "name").await?;
         let by = principal.actor().unwrap_or_default();
         self.run::<SettingsDecider>(&principal, &commune, ("dialogue_settings", commune.as_str()), request_id, || {
             settings::Command::SetThreshold {
@@ -414,6 +446,7 @@ impl DialogueRpc for DialogueApi {
         let commune = parse::parent("parent", &request.parent)?;
         let request_id = parse::request_id(&request.request_id)?;
         let author = account(&principal)?;
+        self.check_commune(&commune, "parent").await?;
         let reply_to = match request.reply_to.as_str() {
             "" => None,
             name => {
@@ -636,6 +669,7 @@ impl DialogueApi {
         request_id: Option<String>,
         command: impl Fn() -> moderation::Command,
     ) -> Result<pb::ModerationResponse, ApiError> {
+        self.check_commune(&subject.commune, "subject").await?;
         let target = Target {
             commune: subject.commune.to_string(),
             aggregate_type: "moderation",

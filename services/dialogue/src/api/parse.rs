@@ -1,6 +1,7 @@
 //! Request fields → validated values; every error names its field.
 
 use miroir_eventstore::decider;
+use miroir_platform::search;
 
 use crate::domain::InseeCode;
 use crate::error::ApiError;
@@ -55,4 +56,26 @@ pub fn page_token(raw: &str) -> Result<Option<i64>, ApiError> {
             .map(Some)
             .ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave")),
     }
+}
+
+/// The page token of a filtered list, which must have been given for the
+/// same filters (`fingerprint`).
+pub fn filtered_page_token(raw: &str, fingerprint: &str) -> Result<Option<i64>, ApiError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let (position, given_for) = crate::read_model::query::decode_filtered_token(raw)
+        .ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?;
+    if given_for != fingerprint {
+        return Err(ApiError::invalid("page_token", "was given for other filters"));
+    }
+    Ok(Some(position))
+}
+
+/// A list's free-text query: at most [`search::MAX_QUERY_CHARS`] characters.
+pub fn query(query: &str) -> Result<String, ApiError> {
+    if query.chars().count() > search::MAX_QUERY_CHARS {
+        return Err(ApiError::invalid("query", format!("must be at most {} characters", search::MAX_QUERY_CHARS)));
+    }
+    Ok(query.to_owned())
 }

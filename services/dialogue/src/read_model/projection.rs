@@ -1,8 +1,11 @@
-//! How each event of the dialogue log changes the read model.
+//! How each event of the dialogue log changes the read model, and the one-off
+//! filling of the search text of rows projected before it existed.
 
 use miroir_eventstore::{InlineProjection, RecordedEvent};
+use miroir_platform::search::normalise;
+use miroir_platform::storage::Database;
 use miroir_proto::dialogue::v1 as pb;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::position;
 use crate::domain::{proposal, question};
@@ -20,7 +23,8 @@ impl InlineProjection for DialogueView {
             let e = e.map_err(decode_error)?;
             sqlx::query(
                 "INSERT INTO questions_view (question_id, commune, author, title, body, status, asked_at_us, \
-                 commitment_days, answer_due_at_us, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 commitment_days, answer_due_at_us, position, search_text) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(&e.question_id)
             .bind(&e.commune)
@@ -32,6 +36,7 @@ impl InlineProjection for DialogueView {
             .bind(i64::from(e.commitment_days))
             .bind(e.answer_due_at_us)
             .bind(position(event))
+            .bind(search_text(&e.title, &e.body))
             .execute(conn)
             .await?;
         } else if let Some(e) = event.decode::<pb::AnswerPublished>() {
@@ -65,7 +70,7 @@ impl InlineProjection for DialogueView {
             let e = e.map_err(decode_error)?;
             sqlx::query(
                 "INSERT INTO proposals_view (proposal_id, commune, author, title, body, status, submitted_at_us, \
-                 support_threshold, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 support_threshold, position, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&e.proposal_id)
             .bind(&e.commune)
@@ -76,6 +81,7 @@ impl InlineProjection for DialogueView {
             .bind(e.submitted_at_us)
             .bind(i64::from(e.support_threshold))
             .bind(position(event))
+            .bind(search_text(&e.title, &e.body))
             .execute(conn)
             .await?;
         } else if let Some(e) = event.decode::<pb::ProposalSupported>() {
@@ -174,6 +180,43 @@ impl InlineProjection for DialogueView {
         }
         Ok(())
     }
+}
+
+/// What a text query is matched against: the title and body, normalised
+/// (never empty: at least " ", so that '' marks a row not yet filled).
+fn search_text(title: &str, body: &str) -> String {
+    normalise(&format!("{title} {body}"))
+}
+
+/// Fills the search text of the questions and proposals that have none
+/// (projected before `0005_search_text.sql`). Runs after the migrations, in
+/// batches; idempotent, and safe while the service writes (titles and bodies
+/// never change, and new rows come with their text).
+pub async fn fill_search_text(db: &Database) -> Result<u64, sqlx::Error> {
+    const BATCH: i64 = 500;
+    let mut filled = 0;
+    for (table, key) in [("questions_view", "question_id"), ("proposals_view", "proposal_id")] {
+        let select = format!("SELECT {key}, title, body FROM {table} WHERE search_text = '' LIMIT $1");
+        let update = format!("UPDATE {table} SET search_text = $1 WHERE {key} = $2 AND search_text = ''");
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(select.clone())).bind(BATCH).fetch_all(db.pool()).await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut tx = db.begin_write().await?;
+            for row in &rows {
+                let (id, title, body): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                filled += sqlx::query(sqlx::AssertSqlSafe(update.clone()))
+                    .bind(search_text(&title, &body))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(filled)
 }
 
 /// The view row of a moderated subject (`communes/{insee}/{kind}/{id}`) shows `reason` ("" = shown).

@@ -1,7 +1,9 @@
 //! What the API reads from the read model. Lists page on the log position of
 //! each row's first event (unique, in commit order), given back as an opaque
-//! token.
+//! token; the tokens of filtered lists (questions, proposals) also carry a
+//! fingerprint of their filters, so that a token continues only its own list.
 
+use miroir_platform::search;
 use miroir_platform::storage::Database;
 use miroir_proto::dialogue::v1 as pb;
 use sqlx::Row;
@@ -17,6 +19,65 @@ pub fn encode_token(position: i64) -> String {
 
 pub fn decode_token(token: &str) -> Option<i64> {
     token.strip_prefix('p')?.parse().ok().filter(|p: &i64| *p > 0)
+}
+
+/// The token of a filtered list: the position, and the fingerprint of the filters.
+pub fn encode_filtered_token(position: i64, fingerprint: &str) -> String {
+    format!("{}.{fingerprint}", encode_token(position))
+}
+
+pub fn decode_filtered_token(token: &str) -> Option<(i64, &str)> {
+    let (position, fingerprint) = token.split_once('.')?;
+    Some((decode_token(position)?, fingerprint))
+}
+
+/// The filters of a list of questions.
+#[derive(Debug, Clone, Default)]
+pub struct QuestionFilter {
+    /// Only the open questions whose deadline is past at this time.
+    pub overdue_at_us: Option<i64>,
+    /// Words that must all start a word of the title or body ("" = any).
+    pub query: String,
+}
+
+impl QuestionFilter {
+    /// What page tokens carry (the overdue time is "now": only whether it is set counts).
+    pub fn fingerprint(&self) -> String {
+        search::fingerprint(&format!(
+            "questions/{}/{}",
+            self.overdue_at_us.is_some(),
+            search::patterns(&self.query).join(" ")
+        ))
+    }
+}
+
+/// The filters of a list of proposals.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    /// Only those whose threshold obliges an answer not yet given.
+    pub awaiting_only: bool,
+    /// Words that must all start a word of the title or body ("" = any).
+    pub query: String,
+}
+
+impl ProposalFilter {
+    pub fn fingerprint(&self) -> String {
+        search::fingerprint(&format!("proposals/{}/{}", self.awaiting_only, search::patterns(&self.query).join(" ")))
+    }
+}
+
+/// ` AND search_text LIKE $n` for each word of `query`, numbered after
+/// `first_arg - 1`; hidden content never matches a query (its text is not shown).
+fn text_conditions(query: &str, first_arg: usize, column_prefix: &str) -> (String, Vec<String>) {
+    let patterns = search::patterns(query);
+    if patterns.is_empty() {
+        return (String::new(), patterns);
+    }
+    let mut sql = format!(" AND {column_prefix}hidden_reason = ''");
+    for i in 0..patterns.len() {
+        sql.push_str(&format!(" AND {column_prefix}search_text LIKE ${}", first_arg + i));
+    }
+    (sql, patterns)
 }
 
 fn u32_of(v: i64) -> u32 {
@@ -67,11 +128,21 @@ pub async fn get_question(db: &Database, commune: &str, id: &str) -> Result<Opti
 
 /// A page of rows and the token of the next one, if any.
 fn page<T>(rows: &[AnyRow], limit: u32, map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>) -> PageResult<T> {
+    page_with(rows, limit, map, encode_token)
+}
+
+/// [`page`], with the next page's token made by `token` from its position.
+fn page_with<T>(
+    rows: &[AnyRow],
+    limit: u32,
+    map: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    token: impl Fn(i64) -> String,
+) -> PageResult<T> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let items = rows.iter().take(limit).map(map).collect::<Result<Vec<_>, _>>()?;
     let next = if rows.len() > limit {
         let last = rows.get(limit.saturating_sub(1)).map(|r| r.try_get::<i64, _>("position")).transpose()?;
-        last.map(encode_token)
+        last.map(token)
     } else {
         None
     };
@@ -80,28 +151,33 @@ fn page<T>(rows: &[AnyRow], limit: u32, map: impl Fn(&AnyRow) -> Result<T, sqlx:
 
 pub type PageResult<T> = Result<(Vec<T>, Option<String>), sqlx::Error>;
 
-/// A commune's questions, newest first, after the position of `before` if
-/// given; with `overdue_at_us`, only the open ones whose deadline is past then.
+/// A commune's questions that pass `filter`, newest first, after the
+/// position of `before` if given.
 pub async fn list_questions(
     db: &Database,
     commune: &str,
-    overdue_at_us: Option<i64>,
+    filter: &QuestionFilter,
     limit: u32,
     before: Option<i64>,
 ) -> PageResult<pb::Question> {
-    let rows = sqlx::query(
+    let (text, patterns) = text_conditions(&filter.query, 7, "");
+    let sql = format!(
         "SELECT * FROM questions_view WHERE commune = $1 AND position < $2 \
-         AND ($3 = 0 OR (status = $4 AND answer_due_at_us < $5)) ORDER BY position DESC LIMIT $6",
-    )
-    .bind(commune)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(overdue_at_us.is_some()))
-    .bind(question::Status::Open.as_str())
-    .bind(overdue_at_us.unwrap_or(0))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db.pool())
-    .await?;
-    page(&rows, limit, question)
+         AND ($3 = 0 OR (status = $4 AND answer_due_at_us < $5)){text} ORDER BY position DESC LIMIT $6"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(commune)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(filter.overdue_at_us.is_some()))
+        .bind(question::Status::Open.as_str())
+        .bind(filter.overdue_at_us.unwrap_or(0))
+        .bind(i64::from(limit) + 1);
+    for pattern in patterns {
+        query = query.bind(pattern);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let fingerprint = filter.fingerprint();
+    page_with(&rows, limit, question, |position| encode_filtered_token(position, &fingerprint))
 }
 
 const PROPOSAL_COLUMNS: &str = "p.*, (SELECT COUNT(*) FROM proposal_supports s \
@@ -153,30 +229,34 @@ pub async fn get_proposal(
     row.as_ref().map(proposal).transpose()
 }
 
-/// A commune's proposals, newest first; with `awaiting_only`, those whose
-/// threshold obliges an answer not yet given.
+/// A commune's proposals that pass `filter`, newest first, as `viewer` sees
+/// them, after the position of `before` if given.
 pub async fn list_proposals(
     db: &Database,
     commune: &str,
-    awaiting_only: bool,
+    filter: &ProposalFilter,
     viewer: &str,
     limit: u32,
     before: Option<i64>,
 ) -> PageResult<pb::Proposal> {
+    let (text, patterns) = text_conditions(&filter.query, 6, "p.");
     let sql = format!(
         "SELECT {PROPOSAL_COLUMNS} FROM proposals_view p WHERE p.commune = $2 AND p.position < $3 \
-         AND ($4 = 0 OR p.status = '{}') ORDER BY p.position DESC LIMIT $5",
+         AND ($4 = 0 OR p.status = '{}'){text} ORDER BY p.position DESC LIMIT $5",
         proposal::Status::AwaitingAnswer.as_str()
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(viewer)
         .bind(commune)
         .bind(before.unwrap_or(i64::MAX))
-        .bind(i64::from(awaiting_only))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(db.pool())
-        .await?;
-    page(&rows, limit, proposal)
+        .bind(i64::from(filter.awaiting_only))
+        .bind(i64::from(limit) + 1);
+    for pattern in patterns {
+        query = query.bind(pattern);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let fingerprint = filter.fingerprint();
+    page_with(&rows, limit, proposal, |position| encode_filtered_token(position, &fingerprint))
 }
 
 /// The support threshold new proposals of `commune` get.

@@ -115,6 +115,7 @@ impl PublicationsApi {
     ) -> Result<pb::AttachmentResponse, ApiError> {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let request_id = parse::request_id(&r.request_id)?;
+        self.check_commune(&commune, "name").await?;
         self.require_writer_of(principal, &commune, &id).await?;
         let objects = self.objects()?;
         let metadata = Metadata::for_command(principal.actor().unwrap_or_default(), request_id.as_deref());
@@ -189,6 +190,7 @@ impl PublicationsApi {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let attachment_id = attachment_id(&r.attachment_id)?;
         let request_id = parse::request_id(&r.request_id)?;
+        self.check_commune(&commune, "name").await?;
         self.require_writer_of(principal, &commune, &id).await?;
         self.objects()?;
         let stored = attachments::find(self.store.database(), commune.as_str(), &id, &attachment_id).await?;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use miroir_auth::grpc::principal;
 use miroir_auth::{Principal, Role};
+use miroir_communes::Refusal;
 use miroir_eventstore::decider::{Target, execute};
 use miroir_eventstore::{EventStore, Metadata};
 use miroir_proto::publications::v1 as pb;
@@ -47,11 +48,14 @@ pub struct PublicationsApi {
     clock: Clock,
     /// Where attachments' bytes are; `None`: attachments are refused (UNIMPLEMENTED).
     objects: Option<miroir_objects::ObjectStore>,
+    require_registered: bool,
 }
 
 impl PublicationsApi {
+    /// The API without the commune check (for tests of other behaviour); the
+    /// binary adds it with [`Self::requiring_registered_communes`].
     pub fn new(store: EventStore) -> Self {
-        Self { store, clock: Arc::new(system_clock), objects: None }
+        Self { store, clock: Arc::new(system_clock), objects: None, require_registered: false }
     }
 
     /// Keeps attachments in `objects` (a folder, or an S3-compatible bucket;
@@ -59,6 +63,27 @@ impl PublicationsApi {
     pub fn with_attachments(mut self, objects: miroir_objects::ObjectStore) -> Self {
         self.objects = Some(objects);
         self
+    }
+
+    /// Takes commands only for communes registered in identity and not
+    /// suspended ([`miroir_communes::follow`] must be following identity's log
+    /// as [`crate::COMMUNES_CONSUMER`]). Reads stay open.
+    pub fn requiring_registered_communes(mut self) -> Self {
+        self.require_registered = true;
+        self
+    }
+
+    /// Refuses a command for a commune that is not on the platform (on the
+    /// request's `field`) or is suspended, as the reports service does.
+    async fn check_commune(&self, commune: &InseeCode, field: &str) -> Result<(), ApiError> {
+        if !self.require_registered {
+            return Ok(());
+        }
+        match miroir_communes::admit(self.store.database(), commune.as_str()).await? {
+            Ok(()) => Ok(()),
+            Err(Refusal::Unknown) => Err(ApiError::invalid(field, Refusal::UNKNOWN_REASON)),
+            Err(Refusal::Suspended) => Err(ApiError::Suspended),
+        }
     }
 
     /// Reads the time from `clock` (tests move it to pass a scheduled time).
@@ -197,6 +222,7 @@ impl PublicationsRpc for PublicationsApi {
         let kind = parse::kind(&r.kind)?;
         let request_id = parse::request_id(&r.request_id)?;
         require_writer(&principal, &commune, space)?;
+        self.check_commune(&commune, "parent").await?;
         self.check_references(&commune, r.details.as_ref()).await?;
         let id = uuid::Uuid::now_v7().to_string();
         let (author, at_us) = (principal.actor().unwrap_or_default(), self.now());
@@ -222,6 +248,7 @@ impl PublicationsRpc for PublicationsApi {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let request_id = parse::request_id(&r.request_id)?;
         self.require_writer_of(&principal, &commune, &id).await?;
+        self.check_commune(&commune, "name").await?;
         self.check_references(&commune, r.details.as_ref()).await?;
         let (content, at_us) = (content(r.title, r.body, r.details), self.now());
         let command = || Command::UpdateDraft {
@@ -244,6 +271,7 @@ impl PublicationsRpc for PublicationsApi {
             _ => return Err(ApiError::invalid("publish_at_us", "must be 0 (now) or a time").into()),
         };
         self.require_writer_of(&principal, &commune, &id).await?;
+        self.check_commune(&commune, "name").await?;
         let now_us = self.now();
         let command =
             || Command::Publish { commune: commune.to_string(), publication_id: id.clone(), publish_at_us, now_us };
@@ -256,6 +284,7 @@ impl PublicationsRpc for PublicationsApi {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let request_id = parse::request_id(&r.request_id)?;
         self.require_writer_of(&principal, &commune, &id).await?;
+        self.check_commune(&commune, "name").await?;
         self.check_references(&commune, r.details.as_ref()).await?;
         let (content, at_us) = (content(r.title, r.body, r.details), self.now());
         let command = || Command::Amend {
@@ -275,6 +304,7 @@ impl PublicationsRpc for PublicationsApi {
         let (commune, id) = parse::publication_name("name", &r.name)?;
         let request_id = parse::request_id(&r.request_id)?;
         self.require_writer_of(&principal, &commune, &id).await?;
+        self.check_commune(&commune, "name").await?;
         let at_us = self.now();
         let command = || Command::Archive {
             commune: commune.to_string(),
@@ -310,13 +340,14 @@ impl PublicationsRpc for PublicationsApi {
             space: if r.space == 0 { None } else { Some(parse::space(r.space)?) },
             kind: if r.kind.is_empty() { None } else { Some(parse::kind(&r.kind)?) },
             status: parse::status(r.status)?,
+            query: parse::query(&r.query)?,
         };
         let cursor = match r.page_token.as_str() {
             "" => None,
             token => {
                 let cursor = Cursor::decode(token)
                     .ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?;
-                if cursor.filter != filter.key() {
+                if cursor.filter != filter.fingerprint() {
                     return Err(ApiError::invalid("page_token", "was given for other filters").into());
                 }
                 Some(cursor)

@@ -1,6 +1,7 @@
 //! Request fields → validated values; every error names its field.
 
 use miroir_eventstore::decider;
+use miroir_platform::search;
 use miroir_proto::publications::v1 as pb;
 
 use crate::domain::{InseeCode, Kind, Space};
@@ -44,4 +45,12 @@ pub fn status(status: i32) -> Result<Option<pb::PublicationStatus>, ApiError> {
         Ok(status) => Ok(Some(status)),
         Err(_) => Err(ApiError::invalid("status", "is not a publication status")),
     }
+}
+
+/// A list's free-text query: at most [`search::MAX_QUERY_CHARS`] characters.
+pub fn query(query: &str) -> Result<String, ApiError> {
+    if query.chars().count() > search::MAX_QUERY_CHARS {
+        return Err(ApiError::invalid("query", format!("must be at most {} characters", search::MAX_QUERY_CHARS)));
+    }
+    Ok(query.to_owned())
 }

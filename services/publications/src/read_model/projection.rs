@@ -1,6 +1,9 @@
-//! How each event of the publications log changes the read model.
+//! How each event of the publications log changes the read model, and the
+//! one-off filling of the search text of rows projected before it existed.
 
 use miroir_eventstore::{InlineProjection, RecordedEvent};
+use miroir_platform::search::normalise;
+use miroir_platform::storage::Database;
 use miroir_proto::publications::v1 as pb;
 use prost::Message;
 use sqlx::{AnyConnection, Row};
@@ -32,7 +35,7 @@ impl InlineProjection for PublicationsView {
             };
             sqlx::query(
                 "INSERT INTO publications_view (publication_id, commune, space, kind, status, published_at_us, \
-                 version, resource) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+                 version, resource, search_text) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)",
             )
             .bind(&e.publication_id)
             .bind(&e.commune)
@@ -41,6 +44,7 @@ impl InlineProjection for PublicationsView {
             .bind(Status::Draft.as_str())
             .bind(version)
             .bind(publication.encode_to_vec())
+            .bind(search_text(&publication))
             .execute(conn)
             .await?;
         } else if let Some(e) = event.decode::<pb::PublicationDraftUpdated>() {
@@ -144,15 +148,56 @@ async fn load(conn: &mut AnyConnection, publication_id: &str) -> Result<pb::Publ
 
 async fn save(conn: &mut AnyConnection, p: &pb::Publication, status: Status, version: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE publications_view SET status = $1, published_at_us = $2, version = $3, resource = $4 \
-         WHERE publication_id = $5",
+        "UPDATE publications_view SET status = $1, published_at_us = $2, version = $3, resource = $4, \
+         search_text = $5 WHERE publication_id = $6",
     )
     .bind(status.as_str())
     .bind(p.published_at_us)
     .bind(version)
     .bind(p.encode_to_vec())
+    .bind(search_text(p))
     .bind(&p.publication_id)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// What a text query is matched against: the title and body, normalised
+/// (never empty: at least " ", so that '' marks a row not yet filled).
+fn search_text(p: &pb::Publication) -> String {
+    normalise(&format!("{} {}", p.title, p.body))
+}
+
+/// Fills the search text of the rows that have none (projected before
+/// `0003_search_text.sql`), from their stored resource. Runs after the
+/// migrations, in batches; idempotent, and safe while the service writes:
+/// a row the projection wrote meanwhile already has its text and is left alone.
+pub async fn fill_search_text(db: &Database) -> Result<u64, sqlx::Error> {
+    const BATCH: i64 = 500;
+    let mut filled = 0;
+    loop {
+        let rows =
+            sqlx::query("SELECT publication_id, resource FROM publications_view WHERE search_text = '' LIMIT $1")
+                .bind(BATCH)
+                .fetch_all(db.pool())
+                .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin_write().await?;
+        for row in &rows {
+            let id: String = row.try_get(0)?;
+            let bytes: Vec<u8> = row.try_get(1)?;
+            let publication = pb::Publication::decode(bytes.as_slice()).map_err(decode_error)?;
+            filled += sqlx::query(
+                "UPDATE publications_view SET search_text = $1 WHERE publication_id = $2 AND search_text = ''",
+            )
+            .bind(search_text(&publication))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+    }
 }

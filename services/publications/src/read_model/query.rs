@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use miroir_platform::search;
 use miroir_platform::storage::Database;
 use miroir_proto::publications::v1 as pb;
 use prost::Message;
@@ -27,17 +28,22 @@ pub struct Filter {
     pub space: Option<Space>,
     pub kind: Option<Kind>,
     pub status: Option<pb::PublicationStatus>,
+    /// Words that must all start a word of the title or body ("" = any).
+    pub query: String,
 }
 
 impl Filter {
-    /// The filters as text, kept in page tokens: a token only continues the list it came from.
-    pub fn key(&self) -> String {
-        format!(
-            "{}/{}/{}",
+    /// A digest of the filters, kept in page tokens: a token only continues
+    /// the list it came from. The query counts by its words as searched, so
+    /// "Vélo" and "velo" are the same list.
+    pub fn fingerprint(&self) -> String {
+        search::fingerprint(&format!(
+            "{}/{}/{}/{}",
             self.space.map(Space::as_str).unwrap_or_default(),
             self.kind.map(Kind::as_str).unwrap_or_default(),
-            self.status.map(|s| s.as_str_name()).unwrap_or_default()
-        )
+            self.status.map(|s| s.as_str_name()).unwrap_or_default(),
+            search::patterns(&self.query).join(" ")
+        ))
     }
 }
 
@@ -46,7 +52,7 @@ impl Filter {
 pub struct Cursor {
     pub published_at_us: i64,
     pub publication_id: String,
-    /// [`Filter::key`] of the list.
+    /// [`Filter::fingerprint`] of the list.
     pub filter: String,
 }
 
@@ -167,6 +173,9 @@ pub async fn list(
         }
         Some(pb::PublicationStatus::Unspecified) | None => {}
     }
+    for pattern in search::patterns(&filter.query) {
+        push(&mut args, "search_text LIKE ?", Arg::Text(pattern));
+    }
     if let Some(cursor) = cursor {
         args.push(Arg::Int(cursor.published_at_us));
         args.push(Arg::Text(cursor.publication_id.clone()));
@@ -195,7 +204,7 @@ pub async fn list(
         publications.last().map(|p| Cursor {
             published_at_us: p.published_at_us,
             publication_id: p.publication_id.clone(),
-            filter: filter.key(),
+            filter: filter.fingerprint(),
         })
     } else {
         None
@@ -223,7 +232,7 @@ mod tests {
         let cursor = Cursor {
             published_at_us: 42,
             publication_id: "0190c0de-0000-7000-8000-000000000000".into(),
-            filter: "official/news/".into(),
+            filter: "0123456789abcdef".into(),
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("nope"), None);

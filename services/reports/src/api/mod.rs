@@ -14,13 +14,13 @@ mod submit;
 
 use miroir_auth::grpc::principal;
 use miroir_auth::{Principal, Role};
+use miroir_communes::Refusal;
 use miroir_eventstore::decider::{Target, execute};
 use miroir_eventstore::{EventStore, Metadata};
 use miroir_proto::reports::v1 as pb;
 use miroir_proto::reports::v1::reports_server::Reports as ReportsRpc;
 use tonic::{Request, Response, Status};
 
-use crate::communes::CommuneState;
 use crate::domain::{Command, InseeCode, ReportDecider};
 use crate::error::ApiError;
 use crate::photos::PhotoStore;
@@ -34,7 +34,7 @@ pub const WRITE_SCOPE: &str = "reports:write";
 pub const READ_SCOPE: &str = "reports:read";
 const DEFAULT_PAGE_SIZE: i32 = 20;
 const MAX_PAGE_SIZE: i32 = 100;
-const MAX_QUERY_TEXT_CHARS: usize = 200;
+const MAX_QUERY_TEXT_CHARS: usize = miroir_platform::search::MAX_QUERY_CHARS;
 
 /// Where verification links point, and where they go until the
 /// notifications service e-mails them: the log (the embedded mode) and/or a
@@ -72,7 +72,8 @@ impl ReportsApi {
     }
 
     /// Takes commands only for communes registered in identity and not
-    /// suspended ([`crate::communes`] must be following identity's log).
+    /// suspended ([`miroir_communes::follow`] must be following identity's log
+    /// as [`crate::COMMUNES_CONSUMER`]).
     pub fn requiring_registered_communes(mut self) -> Self {
         self.require_registered = true;
         self
@@ -82,10 +83,10 @@ impl ReportsApi {
         if !self.require_registered {
             return Ok(());
         }
-        match crate::communes::state(self.store.database(), commune.as_str()).await? {
-            CommuneState::Open => Ok(()),
-            CommuneState::Unknown => Err(ApiError::invalid(field, "no commune with this INSEE code is on Miroir")),
-            CommuneState::Suspended => Err(ApiError::Suspended),
+        match miroir_communes::admit(self.store.database(), commune.as_str()).await? {
+            Ok(()) => Ok(()),
+            Err(Refusal::Unknown) => Err(ApiError::invalid(field, Refusal::UNKNOWN_REASON)),
+            Err(Refusal::Suspended) => Err(ApiError::Suspended),
         }
     }
 

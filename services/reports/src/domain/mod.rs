@@ -3,7 +3,6 @@
 pub mod category;
 pub mod location;
 pub mod report;
-pub mod search;
 
 pub use location::Location;
 pub use miroir_insee::InseeCode;

@@ -1,12 +1,12 @@
 //! How each event of the reports log changes the read model.
 
 use miroir_eventstore::{InlineProjection, RecordedEvent};
+use miroir_platform::search::normalise;
 use miroir_proto::reports::v1 as pb;
 use sqlx::AnyConnection;
 
 use super::position;
 use crate::domain::Status;
-use crate::domain::search::normalise;
 
 pub struct ReportsView;
 

@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use miroir_platform::search::patterns;
 use miroir_platform::storage::Database;
 use miroir_proto::reports::v1 as pb;
 use sqlx::Row;
@@ -12,7 +13,6 @@ use sqlx::any::AnyRow;
 
 use crate::domain::Status;
 use crate::domain::location::{DUPLICATE_RADIUS_M, bounding_box, distance_m};
-use crate::domain::search::patterns;
 
 /// Who is reading: their account (for "you support this") and whether they
 /// are the commune's staff.
@@ -182,11 +182,7 @@ impl Filter {
     /// A short digest of the filter, carried by page tokens: a token is only
     /// valid for the filter it was made for.
     fn fingerprint(&self) -> String {
-        // FNV-1a: stable across builds and platforms, unlike std's hasher.
-        let canonical = format!("{self:?}");
-        let hash =
-            canonical.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        format!("{hash:016x}")
+        miroir_platform::search::fingerprint(&format!("{self:?}"))
     }
 }
 

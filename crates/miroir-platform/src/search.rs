@@ -1,10 +1,15 @@
-//! Text search without a search engine: the read model keeps a normalised copy
-//! of each report's words (lower case, accents folded), and a query matches
-//! when every one of its words appears in it. The same folding on both sides
-//! makes "Éclairage" find "eclairage", in PostgreSQL and SQLite alike.
+//! Text search without a search engine, shared by the services' read models:
+//! a read model keeps a normalised copy of each item's words (lower case,
+//! accents folded) in a `search_text` column, and a query matches when every
+//! one of its words starts a word there (`search_text LIKE` each of
+//! [`patterns`]). The same folding on both sides makes "Éclairage" find
+//! "eclairage", in PostgreSQL and SQLite alike. Lists searched this way page
+//! with tokens that carry a [`fingerprint`] of their filters, query included.
 
 /// At most this many words in a query (more are ignored).
 pub const MAX_QUERY_WORDS: usize = 8;
+/// The longest query text an API accepts (longer is a bad argument).
+pub const MAX_QUERY_CHARS: usize = 200;
 
 fn fold(c: char) -> Option<&'static str> {
     Some(match c {
@@ -49,6 +54,15 @@ pub fn patterns(query: &str) -> Vec<String> {
     normalise(query).split_whitespace().take(MAX_QUERY_WORDS).map(|word| format!("% {word}%")).collect()
 }
 
+/// A short, stable digest of a list's filters (given in a canonical text form),
+/// carried by page tokens: a token is only valid for the filters it was made for.
+pub fn fingerprint(canonical: &str) -> String {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let hash =
+        canonical.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{hash:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +79,12 @@ mod tests {
         assert_eq!(patterns("100% _x_"), vec!["% 100%", "% x%"]);
         assert!(patterns("%%%").is_empty());
         assert_eq!(patterns(&"a ".repeat(50)).len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_tell_filters_apart() {
+        assert_eq!(fingerprint(""), "cbf29ce484222325");
+        assert_eq!(fingerprint("kind=news"), fingerprint("kind=news"));
+        assert_ne!(fingerprint("kind=news"), fingerprint("kind=project"));
     }
 }
