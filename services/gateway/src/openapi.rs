@@ -11,7 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
 use crate::rest::{
-    account, categories, category_schemas, communes, identity_schemas as identity, oauth, reports, schemas, triage,
+    account, categories, category_schemas, communes, dialogue, dialogue_schemas, identity_schemas as identity, oauth,
+    publication_schemas, publications, reports, schemas, triage,
 };
 
 /// The security scheme named by the operations that take a token.
@@ -31,9 +32,11 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         title = "Miroir API",
         description = "Public REST API of Miroir, the civic platform of French communes: \
                        problem reports (with photos, supports and duplicates) and their public follow-up, each \
-                       commune's report categories, accounts and sessions, communes, roles and \
-                       integration clients. Errors share one JSON body, `ErrorBody`, except at the OAuth token \
-                       endpoint, whose errors follow RFC 6749 (`OAuthErrorBody`).",
+                       commune's report categories, what the official and citizen spaces publish (with \
+                       public revisions), questions and official answers, citizen proposals, comments and \
+                       moderation, accounts and sessions, communes, roles and integration clients. Errors \
+                       share one JSON body, `ErrorBody`, except at the OAuth token endpoint, whose errors \
+                       follow RFC 6749 (`OAuthErrorBody`).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     paths(
@@ -79,6 +82,34 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         communes::revoke_client,
         oauth::token,
         oauth::jwks,
+        publications::create_draft,
+        publications::list_publications,
+        publications::get_publication,
+        publications::update_draft,
+        publications::publish_publication,
+        publications::amend_publication,
+        publications::archive_publication,
+        publications::list_revisions,
+        dialogue::ask_question,
+        dialogue::list_questions,
+        dialogue::get_question,
+        dialogue::answer_question,
+        dialogue::redirect_question,
+        dialogue::submit_proposal,
+        dialogue::list_proposals,
+        dialogue::get_proposal,
+        dialogue::support_proposal,
+        dialogue::answer_proposal,
+        dialogue::get_dialogue_settings,
+        dialogue::update_dialogue_settings,
+        dialogue::post_comment,
+        dialogue::list_comments,
+        dialogue::flag_content,
+        dialogue::hide_content,
+        dialogue::appeal_hiding,
+        dialogue::resolve_appeal,
+        dialogue::list_moderation_log,
+        dialogue::list_flagged_content,
     ),
     components(schemas(
         schemas::SubmitReport,
@@ -138,6 +169,53 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         identity::CreatedClient,
         identity::Jwks,
         identity::Jwk,
+        publication_schemas::Space,
+        publication_schemas::PublicationStatus,
+        publication_schemas::ProjectStatus,
+        publication_schemas::Milestone,
+        publication_schemas::ProjectLocation,
+        publication_schemas::ProjectDetails,
+        publication_schemas::DecisionDetails,
+        publication_schemas::BudgetLine,
+        publication_schemas::BudgetDetails,
+        publication_schemas::FollowUpDetails,
+        publication_schemas::PublicationDetails,
+        publication_schemas::CreateDraft,
+        publication_schemas::UpdateDraft,
+        publication_schemas::PublishPublication,
+        publication_schemas::AmendPublication,
+        publication_schemas::ArchivePublication,
+        publication_schemas::Publication,
+        publication_schemas::PublicationList,
+        publication_schemas::DiffOp,
+        publication_schemas::DiffLine,
+        publication_schemas::Revision,
+        publication_schemas::RevisionList,
+        dialogue_schemas::AskQuestion,
+        dialogue_schemas::AnswerBody,
+        dialogue_schemas::RedirectQuestion,
+        dialogue_schemas::QuestionStatus,
+        dialogue_schemas::QuestionAnswer,
+        dialogue_schemas::Question,
+        dialogue_schemas::QuestionList,
+        dialogue_schemas::SubmitProposal,
+        dialogue_schemas::ProposalStatus,
+        dialogue_schemas::ProposalAnswer,
+        dialogue_schemas::Proposal,
+        dialogue_schemas::ProposalList,
+        dialogue_schemas::DialogueSettings,
+        dialogue_schemas::PostComment,
+        dialogue_schemas::Comment,
+        dialogue_schemas::CommentList,
+        dialogue_schemas::FlagContent,
+        dialogue_schemas::HideContent,
+        dialogue_schemas::AppealHiding,
+        dialogue_schemas::ResolveAppeal,
+        dialogue_schemas::ModerationState,
+        dialogue_schemas::ModerationLogEntry,
+        dialogue_schemas::ModerationLog,
+        dialogue_schemas::FlaggedContent,
+        dialogue_schemas::FlaggedContentList,
         OAuthError,
         OAuthErrorBody,
         ErrorBody,
@@ -148,6 +226,16 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
     tags(
         (name = "reports", description = "Problem reports (roads, cleanliness, safety…) and their answers"),
         (name = "categories", description = "The kinds of report a commune takes, and their extra questions"),
+        (name = "publications",
+            description = "What a commune's official space (town hall) and citizen space (residents' collective) \
+                           publish: projects, council decisions and minutes, budgets, news, posts, activities, \
+                           follow-up notes; drafts, scheduled publishing, public revisions"),
+        (name = "questions", description = "Residents' public questions and the commune's official answers"),
+        (name = "proposals",
+            description = "Citizen proposals: supports, and the official answer owed past the commune's threshold"),
+        (name = "comments", description = "One-level comment threads on publications, reports and proposals"),
+        (name = "moderation",
+            description = "Flags, hiding with a public reason, appeals, and the public moderation log"),
         (name = "accounts", description = "Sign-up, log-in, sessions, and the caller's own account"),
         (name = "communes", description = "The communes on the platform (registered by the operator)"),
         (name = "roles", description = "Roles in a commune, granted and revoked in public"),
@@ -183,6 +271,8 @@ impl Modify for BearerScheme {
             Scopes::from_iter([
                 ("reports:read", "Read the commune's reports"),
                 ("reports:write", "File and handle the commune's reports"),
+                ("publications:write", "Write in the commune's official space"),
+                ("dialogue:write", "Answer questions and proposals, and redirect questions, for the commune"),
             ]),
         ));
         let oauth2 = OAuth2::with_description(
