@@ -43,10 +43,10 @@ fn relative(name: &str) -> Result<String, GatewayError> {
 /// Body of `POST /api/v1/communes/{insee}/questions`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AskQuestion {
-    /// A short question on one line.
+    /// 3 to 150 characters.
     #[schema(example = "Quand la piscine rouvre-t-elle ?")]
     pub title: String,
-    /// The details.
+    /// The details: 1 to 5000 characters.
     #[serde(default)]
     #[schema(example = "Elle est fermée depuis janvier.")]
     pub body: String,
@@ -55,7 +55,7 @@ pub struct AskQuestion {
 /// Body of `POST …/questions/{question_id}/answer` and `…/proposals/{proposal_id}/answer`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AnswerBody {
-    /// The commune's public answer.
+    /// The commune's public answer: 1 to 5000 characters.
     #[schema(example = "Réouverture prévue le 1er juin, après les travaux.")]
     pub body: String,
 }
@@ -66,7 +66,7 @@ pub struct RedirectQuestion {
     /// Id of the report (a UUID) of the same commune that handles the problem.
     #[schema(example = "0190c0de-0000-7000-8000-000000000000")]
     pub report_id: String,
-    /// A public message to the person who asked.
+    /// A public message to the person who asked, at most 2000 characters.
     #[serde(default)]
     #[schema(example = "C'est un problème de voirie : nous le suivons dans ce signalement.")]
     pub message: String,
@@ -209,8 +209,10 @@ impl TryFrom<pb::ListQuestionsResponse> for QuestionList {
 /// Body of `POST /api/v1/communes/{insee}/proposals`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SubmitProposal {
+    /// 3 to 150 characters.
     #[schema(example = "Un composteur partagé square Louise-Michel")]
     pub title: String,
+    /// 1 to 5000 characters.
     #[serde(default)]
     #[schema(example = "Les habitants du quartier l'entretiendraient.")]
     pub body: String,
@@ -417,11 +419,9 @@ impl TryFrom<pb::Comment> for Comment {
     fn try_from(c: pb::Comment) -> Result<Self, GatewayError> {
         let (commune, id) = split_name(&c.name, "comments")?;
         let (commune, comment_id) = (commune.to_owned(), id.to_owned());
-        let parent_comment_id = match non_empty(c.parent_comment) {
-            // A resource name or a bare id, depending on the service's version: keep the id.
-            Some(parent) => Some(parent.rsplit('/').next().unwrap_or_default().to_owned()),
-            None => None,
-        };
+        // A resource name or a bare id, depending on the service's version: keep the id.
+        let parent_comment_id =
+            non_empty(c.parent_comment).map(|parent| parent.rsplit('/').next().unwrap_or_default().to_owned());
         Ok(Comment {
             posted_at: required_time(c.posted_at_us, "comment")?,
             target: relative(&c.target)?,
