@@ -48,9 +48,7 @@ pub struct GatewayConfig {
 pub struct AppState {
     pub(crate) reports: upstream::ReportsClient,
     pub(crate) identity: upstream::IdentityClient,
-    #[allow(dead_code)] // until the routes of issue 6 land
     pub(crate) publications: upstream::PublicationsClient,
-    #[allow(dead_code)] // until the routes of issue 6 land
     pub(crate) dialogue: upstream::DialogueClient,
     /// Form posts per client address (the site's rate limit).
     pub(crate) limiter: site::forms::PostLimiter,
