@@ -133,6 +133,11 @@ impl<T> Section<T> {
         }
     }
 
+    /// A section with nothing to show (and nothing asked).
+    pub fn empty() -> Self {
+        Section { items: Vec::new(), unavailable: false }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -223,13 +228,15 @@ pub async fn show(
         Section::of("revisions", revisions, |r| r.revisions.iter().rev().map(|r| RevisionView::new(tr, r)).collect());
     let p = PublicationView::new(tr, &insee, publication);
     let space = if p.space == "citizen" { pb::Space::Citizen } else { pb::Space::Official };
-    let (mut notes, mut decisions) = (Section::of("", Ok(()), |()| vec![]), Section::of("", Ok(()), |()| vec![]));
+    let (mut notes, mut decisions) = (Section::empty(), Section::empty());
     let (mut followed, mut related, mut note_href) = (None, Vec::new(), None);
     if p.is_project() {
-        let found_decisions =
-            list(&state, &visitor, &insee, Listing::of(pb::Space::Official, "decision").size(100)).await;
-        let (found_notes, found_decisions) =
-            (follow_up_notes(&state, &visitor, &insee).await, found_decisions.map(|d| views(&visitor, &insee, d)));
+        // The notes that follow this project and the decisions about it (the service lists by kind, not by link).
+        let (found_notes, found_decisions) = tokio::join!(
+            follow_up_notes(&state, &visitor, &insee),
+            list(&state, &visitor, &insee, Listing::of(pb::Space::Official, "decision").size(100)),
+        );
+        let found_decisions = found_decisions.map(|d| views(&visitor, &insee, d));
         notes =
             Section::of("follow-up notes", found_notes, |all| all.into_iter().filter(|n| n.follows == p.id).collect());
         decisions = Section::of("decisions", found_decisions, |all| {
