@@ -179,7 +179,7 @@ pub fn paris_midnight_us(date: &str, days: i64) -> Option<i64> {
 /// March to the last Sunday of October (01:00 UTC, the EU rule), else UTC+1.
 /// Overseas communes keep their own time; pages show metropolitan time until
 /// communes carry their time zone.
-fn paris_offset(utc: OffsetDateTime) -> time::UtcOffset {
+pub fn paris_offset(utc: OffsetDateTime) -> time::UtcOffset {
     let last_sunday = |month: time::Month| -> Option<OffsetDateTime> {
         let first_next = time::Date::from_calendar_date(utc.year(), month.next(), 1).ok()?;
         let last = first_next.previous_day()?;

@@ -71,6 +71,30 @@ pub fn routes() -> Router<AppState> {
         .route("/compte/verifier", get(account::verify))
         .route("/compte/mot-de-passe", get(account::reset_form).post(account::reset))
         .route("/static/{name}", get(assets::serve))
+        .merge(publication_routes())
+}
+
+/// The publications of both spaces and their writers' pages (docs/site-contract.md).
+fn publication_routes() -> Router<AppState> {
+    use axum::routing::post;
+    use pages::{publication_desk as desk, publications as read};
+    Router::new()
+        .route("/c/{insee}/officiel/projets/", get(read::projects))
+        .route("/c/{insee}/officiel/deliberations/", get(read::decisions))
+        .route("/c/{insee}/officiel/proces-verbaux/", get(read::minutes))
+        .route("/c/{insee}/officiel/budgets/", get(read::budgets))
+        .route("/c/{insee}/officiel/actualites/", get(read::news))
+        .route("/c/{insee}/citoyen/billets/", get(read::posts))
+        .route("/c/{insee}/citoyen/activites/", get(read::activities))
+        .route("/c/{insee}/citoyen/suivi/", get(read::tracking))
+        .route("/c/{insee}/publications/{publication_id}", get(read::show))
+        .route("/c/{insee}/publications/{publication_id}/modifier", get(desk::edit).post(desk::save))
+        .route("/c/{insee}/publications/{publication_id}/publier", post(desk::publish))
+        .route("/c/{insee}/publications/{publication_id}/archiver", post(desk::archive))
+        .route("/c/{insee}/officiel/redaction/", get(desk::official_desk))
+        .route("/c/{insee}/officiel/redaction/nouveau", get(desk::official_new).post(desk::official_create))
+        .route("/c/{insee}/citoyen/redaction/", get(desk::citizen_desk))
+        .route("/c/{insee}/citoyen/redaction/nouveau", get(desk::citizen_new).post(desk::citizen_create))
 }
 
 /// The report form's body limit: 5 photos of 5 MiB, their multipart framing and the text fields.

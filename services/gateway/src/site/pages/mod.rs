@@ -4,6 +4,10 @@ pub mod account;
 pub mod admin;
 pub mod categories;
 pub mod communes;
+pub mod publication_desk;
+pub mod publication_form;
+pub mod publication_view;
+pub mod publications;
 pub mod queue;
 pub mod reports;
 
