@@ -623,6 +623,7 @@ pub async fn save(
             details: content.details.clone(),
             request_id: form_request_id(&visitor.csrf, &[&["amend", summary.as_str()], &key[..]].concat()),
             summary_of_change: summary,
+            remove_attachment_ids: Vec::new(),
         };
         upstream::call(publications.amend(upstream::request(message, &visitor.forwarded()))).await
     };

@@ -92,6 +92,7 @@ pub async fn list(
         status: listing.status.into(),
         page_size: listing.page_size,
         page_token: listing.page_token.to_owned(),
+        query: String::new(),
     };
     upstream::call(publications.list_publications(upstream::request(message, &visitor.forwarded()))).await
 }
