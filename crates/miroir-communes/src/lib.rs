@@ -28,16 +28,35 @@ pub const fn migration(version: i64) -> Migration {
     Migration { version, name: "communes/0001_communes.sql", ..shared }
 }
 
-const MIGRATION: &[Migration] = miroir_platform::migrations!("communes", 1 => "0001_communes.sql");
+/// The commitment column of the `communes` table (see
+/// `migrations/communes/0002_commitment.sql`), for a service's migrations list
+/// under its own version, after [`migration`].
+pub const fn commitment_migration(version: i64) -> Migration {
+    let shared = MIGRATION[1];
+    Migration { version, name: "communes/0002_commitment.sql", ..shared }
+}
+
+const MIGRATION: &[Migration] =
+    miroir_platform::migrations!("communes", 1 => "0001_communes.sql", 2 => "0002_commitment.sql");
 
 /// Writes identity's commune events into the `communes` table.
 pub struct CommunesFromIdentity;
 
 impl Handler for CommunesFromIdentity {
     async fn handle<'c>(&'c self, conn: &'c mut AnyConnection, event: &'c RecordedEvent) -> Result<(), HandlerError> {
-        let suspended = if event.decode::<id::CommuneRegistered>().is_some()
-            || event.decode::<id::CommuneReactivated>().is_some()
-        {
+        if let Some(registered) = event.decode::<id::CommuneRegistered>() {
+            let registered = registered?;
+            sqlx::query(
+                "INSERT INTO communes (insee, suspended, commitment_days) VALUES ($1, 0, $2) \
+                 ON CONFLICT (insee) DO UPDATE SET suspended = 0, commitment_days = excluded.commitment_days",
+            )
+            .bind(&event.aggregate_id)
+            .bind(i64::from(registered.response_commitment_days))
+            .execute(conn)
+            .await?;
+            return Ok(());
+        }
+        let suspended = if event.decode::<id::CommuneReactivated>().is_some() {
             0_i64
         } else if event.decode::<id::CommuneSuspended>().is_some() {
             1
@@ -118,4 +137,16 @@ mod tests {
         assert_eq!(migration.version, 4);
         assert!(migration.sql.contains("CREATE TABLE communes"));
     }
+}
+
+/// The commune's public commitment on the time to a first response, in days,
+/// as identity registered it; `None` for a commune not known (yet) or
+/// registered without one.
+pub async fn commitment_days(db: &Database, insee: &str) -> Result<Option<u32>, sqlx::Error> {
+    let row = sqlx::query("SELECT commitment_days FROM communes WHERE insee = $1")
+        .bind(insee)
+        .fetch_optional(db.pool())
+        .await?;
+    let days = row.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?.flatten();
+    Ok(days.and_then(|d| u32::try_from(d).ok()).filter(|d| *d > 0))
 }

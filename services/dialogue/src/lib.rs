@@ -30,7 +30,8 @@ pub const COMMUNES_CONSUMER: &str = "dialogue:communes-from-identity";
 const FILES: &[Migration] = miroir_platform::migrations!("dialogue", 1 => "0001_dialogue_views.sql", 2 => "0002_moderation.sql", 3 => "0003_flag_queue.sql", 5 => "0005_search_text.sql");
 
 /// This service's migrations: its own files, and the shared `communes` table as version 4.
-pub const MIGRATIONS: &[Migration] = &[FILES[0], FILES[1], FILES[2], miroir_communes::migration(4), FILES[3]];
+pub const MIGRATIONS: &[Migration] =
+    &[FILES[0], FILES[1], FILES[2], miroir_communes::migration(4), FILES[3], miroir_communes::commitment_migration(6)];
 
 /// Applies the event store's and this service's migrations, then fills the
 /// search text of questions and proposals projected before it existed.

@@ -98,7 +98,11 @@ async fn only_registered_open_communes_take_commands(backend: Backend) {
     catch_up(&db.db, &identity).await;
     assert_eq!(miroir_communes::state(&db.db, RENNES).await.expect("state"), CommuneState::Open);
     let asked = api.ask_question(ask(RENNES)).await.expect("a registered commune takes questions").into_inner();
-    let name = asked.question.expect("question").name;
+    let question = asked.question.expect("question");
+    // Rennes registered a 7-day commitment (the service's default is 15): its questions are held to it.
+    assert_eq!(question.commitment_days, 7);
+    assert_eq!(question.answer_due_at_us - question.asked_at_us, 7 * 24 * 3600 * 1_000_000);
+    let name = question.name;
 
     let unknown = api.ask_question(ask(NOT_ON_MIROIR)).await.expect_err("unknown commune");
     assert_eq!(unknown.code(), Code::InvalidArgument);

@@ -33,7 +33,8 @@ const FILES: &[Migration] = miroir_platform::migrations!(
 );
 
 /// This service's migrations: its own files, and the shared `communes` table as version 2.
-pub const MIGRATIONS: &[Migration] = &[FILES[0], miroir_communes::migration(2), FILES[1], FILES[2]];
+pub const MIGRATIONS: &[Migration] =
+    &[FILES[0], miroir_communes::migration(2), FILES[1], FILES[2], miroir_communes::commitment_migration(5)];
 
 /// Applies the event store's and this service's migrations, then fills the
 /// search text of publications projected before it existed.

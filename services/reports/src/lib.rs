@@ -24,7 +24,11 @@ pub const SERVICE: &str = "reports";
 /// open communes. Its table comes from `0002_communes.sql`.
 pub const COMMUNES_CONSUMER: &str = "reports:communes-from-identity";
 
-pub const MIGRATIONS: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql", 2 => "0002_communes.sql", 3 => "0003_workflow.sql", 4 => "0004_issue5.sql");
+const FILES: &[Migration] = miroir_platform::migrations!("reports", 1 => "0001_reports_view.sql", 2 => "0002_communes.sql", 3 => "0003_workflow.sql", 4 => "0004_issue5.sql");
+
+/// This service's migrations: its own files, and the shared communes' commitment column as version 5.
+pub const MIGRATIONS: &[Migration] =
+    &[FILES[0], FILES[1], FILES[2], FILES[3], miroir_communes::commitment_migration(5)];
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

@@ -135,9 +135,10 @@ impl DialogueApi {
         Ok(())
     }
 
-    /// The communes' answer commitment for questions, in days. Identity owns
-    /// each commune's commitment; until it publishes it, the service is given
-    /// one by configuration and records it in every question it takes.
+    /// The answer commitment for questions, in days, of a commune whose own is
+    /// not known: each commune's is the one identity registered (followed in
+    /// the `communes` table, see [`miroir_communes::commitment_days`]); every
+    /// question records the commitment it was asked under.
     pub fn with_commitment_days(mut self, days: u32) -> Self {
         self.commitment_days = days;
         self
@@ -208,6 +209,10 @@ impl DialogueRpc for DialogueApi {
         self.check_commune(&commune, "parent").await?;
         let (id, at_us) = (new_id(), self.now_us());
         self.check_posting_limit(&commune, &author, request_id.as_deref(), at_us).await?;
+        let commitment_days = miroir_communes::commitment_days(self.store.database(), commune.as_str())
+            .await
+            .map_err(ApiError::from)?
+            .unwrap_or(self.commitment_days);
         let receipt = self
             .run::<QuestionDecider>(&principal, &commune, ("question", &id), request_id, || question::Command::Ask {
                 question_id: id.clone(),
@@ -215,7 +220,7 @@ impl DialogueRpc for DialogueApi {
                 author: author.clone(),
                 title: request.title.clone(),
                 body: request.body.clone(),
-                commitment_days: self.commitment_days,
+                commitment_days,
                 at_us,
             })
             .await?;
