@@ -129,16 +129,6 @@ pub async fn admit(db: &Database, insee: &str) -> Result<Result<(), Refusal>, sq
     })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_shared_migration_takes_the_version_it_is_given() {
-        let migration = super::migration(4);
-        assert_eq!(migration.version, 4);
-        assert!(migration.sql.contains("CREATE TABLE communes"));
-    }
-}
-
 /// The commune's public commitment on the time to a first response, in days,
 /// as identity registered it; `None` for a commune not known (yet) or
 /// registered without one.
@@ -149,4 +139,14 @@ pub async fn commitment_days(db: &Database, insee: &str) -> Result<Option<u32>, 
         .await?;
     let days = row.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?.flatten();
     Ok(days.and_then(|d| u32::try_from(d).ok()).filter(|d| *d > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_shared_migration_takes_the_version_it_is_given() {
+        let migration = super::migration(4);
+        assert_eq!(migration.version, 4);
+        assert!(migration.sql.contains("CREATE TABLE communes"));
+    }
 }
