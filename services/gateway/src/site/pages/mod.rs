@@ -3,7 +3,12 @@
 pub mod account;
 pub mod admin;
 pub mod categories;
+pub mod comments;
 pub mod communes;
+pub mod dialogue_settings;
+pub mod moderation;
+pub mod proposals;
+pub mod questions;
 pub mod queue;
 pub mod reports;
 
