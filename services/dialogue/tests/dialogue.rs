@@ -567,6 +567,18 @@ async fn moderators_hide_with_a_public_reason_and_authors_appeal_once(backend: B
         },
     );
     let comment = running.client.post_comment(request).await.expect("comment").into_inner().comment.expect("c");
+    // The queue says which space a flagged comment is of, and where it is read.
+    let request = running.resident(
+        2,
+        pb::FlagContentRequest { subject: comment.name.clone(), reason: "Données perso".into(), ..flag() },
+    );
+    running.client.flag_content(request).await.expect("flag the comment");
+    let request = running.as_user(&account(60), PARIS, Role::Agent, queue());
+    let contents = running.client.list_flagged_content(request).await.expect("queue").into_inner().contents;
+    assert_eq!(
+        contents.iter().map(|c| (c.subject.as_str(), c.official, c.target.as_str())).collect::<Vec<_>>(),
+        [(question.name.as_str(), false, ""), (comment.name.as_str(), true, proposal.name.as_str())]
+    );
     let request =
         running.as_user(&account(80), PARIS, Role::CollectiveModerator, hide(&comment.name, "Données personnelles"));
     assert_eq!(running.client.hide_content(request).await.expect_err("collective").code(), Code::PermissionDenied);
@@ -588,6 +600,9 @@ async fn moderators_hide_with_a_public_reason_and_authors_appeal_once(backend: B
             ("hidden", "Propos injurieux"),
         ]
     );
+    // Each entry says its space (the official comment's is the commune's) and, for a comment, where it is.
+    let spaces: Vec<_> = entries.iter().map(|e| (e.official, e.target.as_str())).collect();
+    assert_eq!(spaces, [(true, proposal.name.as_str()), (false, ""), (false, ""), (false, "")]);
     assert!(running.client.list_moderation_log(log(LYON)).await.expect("Lyon").into_inner().entries.is_empty());
 }
 

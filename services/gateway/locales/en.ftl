@@ -710,3 +710,210 @@ pub-invalid-lines = Too many lines (200 at most).
 pub-invalid-line-label = Line { $value }: give it a label (200 characters at most).
 pub-invalid-line-amount = Line { $value }: write an amount in euros, for example 12,500 or 1,234.50.
 pub-invalid-project = Choose a project published by the commune.
+## dialogue
+# Questions, proposals, comments and moderation (issue 6). Keys start with dlg-.
+dlg-questions-title = Questions to the commune
+dlg-questions-intro = Ask the town hall a public question: it answers officially, here, within the time it committed to.
+dlg-questions-filter = Filter the questions
+dlg-filter-all = All
+dlg-filter-overdue = Overdue only
+dlg-filter-awaiting = Awaiting an owed answer
+dlg-no-question = No question yet.
+dlg-no-overdue-question = No overdue question: the town hall keeps its commitment.
+dlg-question-open = Awaiting an answer
+dlg-question-answered = Answered
+dlg-question-redirected = Sent to a report
+dlg-question-hidden = Question hidden by moderation
+dlg-overdue = Overdue
+dlg-asked-on = Asked on
+dlg-you-asked = You asked this question on
+dlg-answer-due = answer expected by
+dlg-commitment = { $count ->
+    [one] the commune's commitment: an answer within { $count } day
+   *[other] the commune's commitment: an answer within { $count } days
+}
+dlg-answer-delay = { $count ->
+    [0] Answered the same day
+    [one] Answered in { $count } day
+   *[other] Answered in { $count } days
+}
+dlg-on-time = on time
+dlg-late = later than committed
+dlg-official-answer = Official answer
+dlg-redirected-title = Sent to a report
+dlg-redirected-link = Follow the report
+dlg-ask-link = Ask a question
+dlg-ask-title = Ask a question
+dlg-ask-intro = Your question and the town hall's answer will be public.
+dlg-ask-button = Publish the question
+dlg-ask-signin = Sign in to ask a question.
+dlg-field-question-title = Your question, in one sentence
+dlg-field-question-title-hint = For example: "Will the swimming pool open on Sundays this summer?"
+dlg-field-question-body = Details
+dlg-question-already = This question is already published.
+dlg-question-answered-already = This question has already been answered.
+dlg-question-not-open = This question no longer awaits an answer: it was answered or sent to a report.
+dlg-answer-title = Answer on behalf of the commune
+dlg-answer-proposal-title = Answer the proposal on behalf of the commune
+dlg-answer-intro = The answer is published as the commune's official answer.
+dlg-answer-button = Publish the official answer
+dlg-field-answer = Answer
+dlg-redirect-title = Send to a report
+dlg-redirect-intro = If the question describes a problem in a public place, follow it as a report: the question says so publicly.
+dlg-redirect-button = Send
+dlg-field-report = Report
+dlg-field-report-hint = The report's id, or the address of its page.
+dlg-field-redirect-message = Public message
+dlg-back-to-questions = Back to the questions
+dlg-proposals-title = Citizen proposals
+dlg-proposals-intro = Propose an idea for the commune and support other residents' ideas.
+dlg-threshold-intro = { $count ->
+    [one] The town hall undertakes to answer any new proposal from { $count } support.
+   *[other] The town hall undertakes to answer any new proposal that gathers { $count } supports.
+}
+dlg-proposals-filter = Filter the proposals
+dlg-no-proposal = No proposal yet.
+dlg-no-awaiting-proposal = No proposal is awaiting the town hall's answer.
+dlg-proposal-open = Open for support
+dlg-proposal-awaiting = Threshold reached: the town hall owes an answer
+dlg-proposal-answered = Answered
+dlg-proposal-hidden = Proposal hidden by moderation
+dlg-supports = { $count ->
+    [0] No support
+    [one] { $count } support
+   *[other] { $count } supports
+}
+dlg-threshold = { $count ->
+    [one] of the { $count } needed to oblige the town hall to answer.
+   *[other] of the { $count } needed to oblige the town hall to answer.
+}
+dlg-proposal-answer-due = The town hall's answer is due by
+dlg-proposal-threshold-reached = The threshold was reached: the town hall had to answer.
+dlg-submitted-on = Proposed on
+dlg-you-proposed = You made this proposal on
+dlg-supports-title = Supports
+dlg-support-button = I support this proposal
+dlg-support-signin = Sign in to support this proposal.
+dlg-you-support = You support this proposal.
+dlg-your-proposal = This is your proposal: other residents can support it.
+dlg-support-already = You already support this proposal: one support per account.
+dlg-support-not-possible = This proposal cannot take your support: it is yours, or the town hall has already answered it.
+dlg-propose-link = Make a proposal
+dlg-propose-title = Make a proposal
+dlg-propose-button = Publish the proposal
+dlg-propose-signin = Sign in to make a proposal.
+dlg-field-proposal-title = Your proposal, in one sentence
+dlg-field-proposal-body = Description
+dlg-field-proposal-body-hint = What you propose, where, and why.
+dlg-proposal-already = This proposal is already published.
+dlg-proposal-answered-already = The town hall has already answered this proposal.
+dlg-back-to-proposals = Back to the proposals
+dlg-comments-title = { $count ->
+    [0] Comments
+    [one] { $count } comment
+   *[other] { $count } comments
+}
+dlg-comments-unavailable = Comments are unavailable for a moment.
+dlg-no-comment = No comment yet.
+dlg-official-badge = Official word of the commune
+dlg-replies-label = Replies
+dlg-reply-summary = Reply
+dlg-reply-title = Your reply
+dlg-reply-button = Publish the reply
+dlg-field-reply = Your reply
+dlg-comment-title = Your comment
+dlg-comment-button = Publish the comment
+dlg-field-comment = Your comment
+dlg-field-comment-hint = Public. Stay courteous: comments are moderated.
+dlg-comment-signin = Sign in to comment.
+dlg-comment-already = This comment is already published.
+dlg-comment-hidden-because = Comment hidden by moderation: { $value }
+dlg-hidden-because = Public reason: { $value }
+dlg-author-you = You
+dlg-author-official = The town hall
+dlg-author-resident = Resident no. { $value }
+dlg-flag-summary = Flag
+dlg-flag-title = Flag content
+dlg-flag-button = Flag to the moderators
+dlg-field-flag-reason = What is wrong with this content?
+dlg-flag-already = You have already flagged this content.
+dlg-flagged-text = Thank you: your flag is sent to the moderators. It is not public.
+dlg-hide-summary = Hide (moderation)
+dlg-hide-title = Hide content
+dlg-hide-button = Hide
+dlg-field-hide-reason = Public reason for hiding
+dlg-field-hide-reason-hint = Shown instead of the content and in the public moderation log.
+dlg-hide-already = This content is already hidden.
+dlg-hide-restored = This content was restored after an appeal: it can no longer be hidden.
+dlg-appeal-summary = Appeal the hiding
+dlg-appeal-title = Appeal a hiding
+dlg-appeal-button = Send the appeal
+dlg-field-appeal-reason = Why is this hiding not justified?
+dlg-field-appeal-reason-hint = Your reasons go to the moderators; the public log only says that an appeal was made. A hiding can be appealed once.
+dlg-appeal-already = You have already appealed this hiding: one appeal per hiding.
+dlg-appeal-not-hidden = This content is not hidden: there is nothing to appeal.
+dlg-appealed-text = Your appeal is sent to the moderators. Their decision will be public in the moderation log.
+dlg-resolve-title = Decide an appeal
+dlg-resolve-button = Publish the decision
+dlg-resolve-decision = Decision
+dlg-resolve-restore = Restore the content
+dlg-resolve-dismiss = Keep it hidden
+dlg-field-resolve-reason = Public reason for the decision
+dlg-resolve-already = This appeal has already been decided.
+dlg-resolve-none = There is no appeal to decide.
+dlg-invalid-reason = Give a reason of 3 to 2,000 characters.
+dlg-thanks-title = Thank you
+dlg-back = Back
+dlg-not-allowed = You do not hold the role needed to do this.
+dlg-too-many = You have posted a lot in a short time: please wait a few minutes before posting again. Your text is kept below.
+dlg-invalid-title = The title must be 3 to 150 characters long.
+dlg-invalid-body = The text must be 1 to 5,000 characters long.
+dlg-invalid-answer = Write the answer (at most 5,000 characters).
+dlg-invalid-comment = Write a comment of at most 3,000 characters.
+dlg-invalid-reply-to = Replies go to a first-level comment of this page only.
+dlg-invalid-target = This content cannot be commented on.
+dlg-invalid-report = Give a report of the commune: its id or the address of its page.
+dlg-invalid-message = The message is too long (at most 2,000 characters).
+dlg-log-citizen-title = Moderation log of the citizen space
+dlg-log-official-title = Moderation log of the official space
+dlg-log-citizen-intro = Every hiding of residents' questions, proposals and comments, every appeal and every decision, with its public reason.
+dlg-log-official-intro = Every hiding of the commune's official words, every appeal and every decision, with its public reason.
+dlg-log-empty = No moderation act yet.
+dlg-log-caption = Moderation acts, newest first
+dlg-log-when = Date
+dlg-log-act = Act
+dlg-log-what = Content
+dlg-log-by = By
+dlg-log-reason = Public reason
+dlg-log-hidden = Hidden
+dlg-log-appealed = Appealed by its author
+dlg-log-restored = Restored
+dlg-log-appeal-dismissed = Hiding upheld
+dlg-by-author = the author
+dlg-by-collective = the collective's moderation
+dlg-by-commune = the town hall
+dlg-what-question = a question
+dlg-what-proposal = a proposal
+dlg-what-comment = a comment
+dlg-queue-title = Moderation
+dlg-queue-intro = Content flagged by residents, oldest first, and the appeals to decide. The collective moderates residents' content, the town hall its own words.
+dlg-appeals-title = Appeals to decide
+dlg-no-appeal = No appeal waiting.
+dlg-flagged-title = Flagged content
+dlg-no-flagged = No flagged content.
+dlg-flags = { $count ->
+    [one] { $count } flag
+   *[other] { $count } flags
+}
+dlg-last-flag = last on
+dlg-official-content = official word
+dlg-is-hidden = Hidden
+dlg-other-space = For the other space's moderators.
+dlg-settings-title = Dialogue — { $value }
+dlg-settings-intro = The threshold applies to new proposals: each keeps the one in force when it was published.
+dlg-settings-saved = The threshold is saved.
+dlg-settings-button = Save
+dlg-field-threshold = Number of supports that obliges the town hall to answer
+dlg-field-threshold-hint = A whole number, from 1.
+dlg-invalid-threshold = Give a whole number of supports, from 1.
+dlg-settings-link = Dialogue: proposals threshold

@@ -710,3 +710,210 @@ pub-invalid-lines = Trop de lignes (200 au plus).
 pub-invalid-line-label = Ligne { $value } : donnez un intitulé (200 caractères au plus).
 pub-invalid-line-amount = Ligne { $value } : écrivez un montant en euros, par exemple 12 500 ou 1 234,50.
 pub-invalid-project = Choisissez un projet publié par la commune.
+## dialogue
+# Questions, proposals, comments and moderation (issue 6). Keys start with dlg-.
+dlg-questions-title = Questions à la commune
+dlg-questions-intro = Posez publiquement une question à la mairie : elle y répond officiellement, ici, dans le délai auquel elle s'est engagée.
+dlg-questions-filter = Filtrer les questions
+dlg-filter-all = Toutes
+dlg-filter-overdue = En retard seulement
+dlg-filter-awaiting = En attente d'une réponse obligatoire
+dlg-no-question = Aucune question pour l'instant.
+dlg-no-overdue-question = Aucune question en retard : la mairie tient son engagement.
+dlg-question-open = En attente de réponse
+dlg-question-answered = Répondue
+dlg-question-redirected = Transmise à un signalement
+dlg-question-hidden = Question masquée par la modération
+dlg-overdue = En retard
+dlg-asked-on = Posée le
+dlg-you-asked = Vous avez posé cette question le
+dlg-answer-due = réponse attendue avant le
+dlg-commitment = { $count ->
+    [one] engagement de la commune : répondre en { $count } jour
+   *[other] engagement de la commune : répondre en { $count } jours
+}
+dlg-answer-delay = { $count ->
+    [0] Répondu le jour même
+    [one] Répondu en { $count } jour
+   *[other] Répondu en { $count } jours
+}
+dlg-on-time = dans les délais
+dlg-late = en retard sur l'engagement
+dlg-official-answer = Réponse officielle
+dlg-redirected-title = Transmise à un signalement
+dlg-redirected-link = Suivre le signalement
+dlg-ask-link = Poser une question
+dlg-ask-title = Poser une question
+dlg-ask-intro = Votre question et la réponse de la mairie seront publiques.
+dlg-ask-button = Publier la question
+dlg-ask-signin = Connectez-vous pour poser une question.
+dlg-field-question-title = Votre question, en une phrase
+dlg-field-question-title-hint = Par exemple : « La piscine ouvrira-t-elle le dimanche cet été ? »
+dlg-field-question-body = Précisions
+dlg-question-already = Cette question est déjà publiée.
+dlg-question-answered-already = Cette question a déjà reçu une réponse.
+dlg-question-not-open = Cette question n'attend plus de réponse : elle a été répondue ou transmise à un signalement.
+dlg-answer-title = Répondre au nom de la commune
+dlg-answer-proposal-title = Répondre à la proposition au nom de la commune
+dlg-answer-intro = La réponse est publiée comme réponse officielle de la commune.
+dlg-answer-button = Publier la réponse officielle
+dlg-field-answer = Réponse
+dlg-redirect-title = Transmettre à un signalement
+dlg-redirect-intro = Si la question décrit un problème sur l'espace public, suivez-la comme un signalement : la question le dit publiquement.
+dlg-redirect-button = Transmettre
+dlg-field-report = Signalement
+dlg-field-report-hint = L'identifiant du signalement, ou l'adresse de sa page.
+dlg-field-redirect-message = Message public
+dlg-back-to-questions = Retour aux questions
+dlg-proposals-title = Propositions citoyennes
+dlg-proposals-intro = Proposez une idée pour la commune et soutenez celles des autres habitants.
+dlg-threshold-intro = { $count ->
+    [one] La mairie s'engage à répondre à toute nouvelle proposition dès { $count } soutien.
+   *[other] La mairie s'engage à répondre à toute nouvelle proposition qui réunit { $count } soutiens.
+}
+dlg-proposals-filter = Filtrer les propositions
+dlg-no-proposal = Aucune proposition pour l'instant.
+dlg-no-awaiting-proposal = Aucune proposition n'attend de réponse de la mairie.
+dlg-proposal-open = Ouverte aux soutiens
+dlg-proposal-awaiting = Seuil atteint : réponse de la mairie attendue
+dlg-proposal-answered = Répondue
+dlg-proposal-hidden = Proposition masquée par la modération
+dlg-supports = { $count ->
+    [0] Aucun soutien
+    [one] { $count } soutien
+   *[other] { $count } soutiens
+}
+dlg-threshold = { $count ->
+    [one] sur { $count } nécessaire pour obliger la mairie à répondre.
+   *[other] sur { $count } nécessaires pour obliger la mairie à répondre.
+}
+dlg-proposal-answer-due = Réponse de la mairie due avant le
+dlg-proposal-threshold-reached = Le seuil a été atteint : la mairie devait répondre.
+dlg-submitted-on = Proposée le
+dlg-you-proposed = Vous avez fait cette proposition le
+dlg-supports-title = Soutiens
+dlg-support-button = Je soutiens cette proposition
+dlg-support-signin = Connectez-vous pour soutenir cette proposition.
+dlg-you-support = Vous soutenez cette proposition.
+dlg-your-proposal = C'est votre proposition : les autres habitants peuvent la soutenir.
+dlg-support-already = Vous soutenez déjà cette proposition : un seul soutien par compte.
+dlg-support-not-possible = Cette proposition ne peut pas recevoir votre soutien : c'est la vôtre, ou la mairie y a déjà répondu.
+dlg-propose-link = Faire une proposition
+dlg-propose-title = Faire une proposition
+dlg-propose-button = Publier la proposition
+dlg-propose-signin = Connectez-vous pour faire une proposition.
+dlg-field-proposal-title = Votre proposition, en une phrase
+dlg-field-proposal-body = Description
+dlg-field-proposal-body-hint = Ce que vous proposez, où, et pourquoi.
+dlg-proposal-already = Cette proposition est déjà publiée.
+dlg-proposal-answered-already = La mairie a déjà répondu à cette proposition.
+dlg-back-to-proposals = Retour aux propositions
+dlg-comments-title = { $count ->
+    [0] Commentaires
+    [one] { $count } commentaire
+   *[other] { $count } commentaires
+}
+dlg-comments-unavailable = Les commentaires sont momentanément indisponibles.
+dlg-no-comment = Aucun commentaire pour l'instant.
+dlg-official-badge = Parole officielle de la commune
+dlg-replies-label = Réponses
+dlg-reply-summary = Répondre
+dlg-reply-title = Votre réponse
+dlg-reply-button = Publier la réponse
+dlg-field-reply = Votre réponse
+dlg-comment-title = Votre commentaire
+dlg-comment-button = Publier le commentaire
+dlg-field-comment = Votre commentaire
+dlg-field-comment-hint = Public. Restez courtois : les commentaires sont modérés.
+dlg-comment-signin = Connectez-vous pour commenter.
+dlg-comment-already = Ce commentaire est déjà publié.
+dlg-comment-hidden-because = Commentaire masqué par la modération : { $value }
+dlg-hidden-because = Motif public : { $value }
+dlg-author-you = Vous
+dlg-author-official = La mairie
+dlg-author-resident = Habitant·e n° { $value }
+dlg-flag-summary = Signaler
+dlg-flag-title = Signaler un contenu
+dlg-flag-button = Signaler aux modérateurs
+dlg-field-flag-reason = Pourquoi ce contenu pose-t-il problème ?
+dlg-flag-already = Vous avez déjà signalé ce contenu.
+dlg-flagged-text = Merci : votre signalement est transmis aux modérateurs. Il n'est pas public.
+dlg-hide-summary = Masquer (modération)
+dlg-hide-title = Masquer un contenu
+dlg-hide-button = Masquer
+dlg-field-hide-reason = Motif public du masquage
+dlg-field-hide-reason-hint = Affiché à la place du contenu et dans le journal public de modération.
+dlg-hide-already = Ce contenu est déjà masqué.
+dlg-hide-restored = Ce contenu a été rétabli après contestation : il ne peut plus être masqué.
+dlg-appeal-summary = Contester le masquage
+dlg-appeal-title = Contester un masquage
+dlg-appeal-button = Envoyer la contestation
+dlg-field-appeal-reason = Pourquoi ce masquage n'est-il pas justifié ?
+dlg-field-appeal-reason-hint = Vos raisons vont aux modérateurs ; le journal public dit seulement qu'une contestation a été faite. Un masquage se conteste une seule fois.
+dlg-appeal-already = Vous avez déjà contesté ce masquage : une contestation par masquage.
+dlg-appeal-not-hidden = Ce contenu n'est pas masqué : il n'y a rien à contester.
+dlg-appealed-text = Votre contestation est transmise aux modérateurs. Leur décision sera publique dans le journal de modération.
+dlg-resolve-title = Trancher une contestation
+dlg-resolve-button = Publier la décision
+dlg-resolve-decision = Décision
+dlg-resolve-restore = Rétablir le contenu
+dlg-resolve-dismiss = Maintenir le masquage
+dlg-field-resolve-reason = Motif public de la décision
+dlg-resolve-already = Cette contestation est déjà tranchée.
+dlg-resolve-none = Il n'y a pas de contestation à trancher.
+dlg-invalid-reason = Donnez un motif de 3 à 2 000 caractères.
+dlg-thanks-title = Merci
+dlg-back = Retour
+dlg-not-allowed = Vous n'avez pas le rôle nécessaire pour faire cela.
+dlg-too-many = Vous avez beaucoup publié en peu de temps : patientez quelques minutes avant de publier à nouveau. Votre texte est conservé ci-dessous.
+dlg-invalid-title = Le titre doit faire entre 3 et 150 caractères.
+dlg-invalid-body = Le texte doit faire entre 1 et 5 000 caractères.
+dlg-invalid-answer = Écrivez la réponse (5 000 caractères au plus).
+dlg-invalid-comment = Écrivez un commentaire de 3 000 caractères au plus.
+dlg-invalid-reply-to = On ne répond qu'à un commentaire de premier niveau de cette page.
+dlg-invalid-target = Ce contenu ne peut pas être commenté.
+dlg-invalid-report = Indiquez un signalement de la commune : son identifiant ou l'adresse de sa page.
+dlg-invalid-message = Le message est trop long (2 000 caractères au plus).
+dlg-log-citizen-title = Journal de modération de l'espace citoyen
+dlg-log-official-title = Journal de modération de l'espace officiel
+dlg-log-citizen-intro = Chaque masquage de questions, propositions et commentaires d'habitants, chaque contestation et chaque décision, avec son motif public.
+dlg-log-official-intro = Chaque masquage de paroles officielles de la commune, chaque contestation et chaque décision, avec son motif public.
+dlg-log-empty = Aucun acte de modération pour l'instant.
+dlg-log-caption = Actes de modération, du plus récent au plus ancien
+dlg-log-when = Date
+dlg-log-act = Acte
+dlg-log-what = Contenu
+dlg-log-by = Par
+dlg-log-reason = Motif public
+dlg-log-hidden = Masqué
+dlg-log-appealed = Contesté par son auteur
+dlg-log-restored = Rétabli
+dlg-log-appeal-dismissed = Masquage maintenu
+dlg-by-author = l'auteur
+dlg-by-collective = la modération du collectif
+dlg-by-commune = la mairie
+dlg-what-question = une question
+dlg-what-proposal = une proposition
+dlg-what-comment = un commentaire
+dlg-queue-title = Modération
+dlg-queue-intro = Les contenus signalés par les habitants, du plus ancien au plus récent, et les contestations à trancher. Le collectif modère les contenus des habitants, la mairie ses propres paroles.
+dlg-appeals-title = Contestations à trancher
+dlg-no-appeal = Aucune contestation en attente.
+dlg-flagged-title = Contenus signalés
+dlg-no-flagged = Aucun contenu signalé.
+dlg-flags = { $count ->
+    [one] { $count } signalement
+   *[other] { $count } signalements
+}
+dlg-last-flag = dernier le
+dlg-official-content = parole officielle
+dlg-is-hidden = Masqué
+dlg-other-space = Relève des modérateurs de l'autre espace.
+dlg-settings-title = Dialogue — { $value }
+dlg-settings-intro = Le seuil s'applique aux nouvelles propositions : chacune garde celui en vigueur quand elle a été publiée.
+dlg-settings-saved = Le seuil est enregistré.
+dlg-settings-button = Enregistrer
+dlg-field-threshold = Nombre de soutiens qui oblige la mairie à répondre
+dlg-field-threshold-hint = Un nombre entier, à partir de 1.
+dlg-invalid-threshold = Indiquez un nombre entier de soutiens, à partir de 1.
+dlg-settings-link = Dialogue : seuil des propositions

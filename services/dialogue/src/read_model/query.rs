@@ -337,6 +337,14 @@ pub async fn subject(
     row.map(|row| Ok((row.try_get("author")?, row.try_get::<i64, _>("official")? != 0))).transpose()
 }
 
+/// What a moderated subject `m` (a row naming `communes/{insee}/{kind}/{id}`)
+/// is, when it is a comment: official or not, and what it comments. The
+/// comment is found by its primary key, cut from the subject (`communes/` and
+/// `/comments/` are 19 characters around the INSEE code).
+const COMMENT_JOIN: &str = "LEFT JOIN comments_view c ON c.comment_id = substr(m.subject, length(m.commune) + 20) \
+     AND c.commune = m.commune AND m.subject = 'communes/' || m.commune || '/comments/' || c.comment_id";
+const COMMENT_FACTS: &str = "COALESCE(c.official, 0) AS official, COALESCE(c.target, '') AS target";
+
 /// The commune's public moderation log, newest first.
 pub async fn moderation_log(
     db: &Database,
@@ -344,14 +352,16 @@ pub async fn moderation_log(
     limit: u32,
     before: Option<i64>,
 ) -> PageResult<pb::ModerationLogEntry> {
-    let rows = sqlx::query(
-        "SELECT * FROM moderation_log WHERE commune = $1 AND position < $2 ORDER BY position DESC LIMIT $3",
-    )
-    .bind(commune)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db.pool())
-    .await?;
+    let sql = format!(
+        "SELECT m.*, {COMMENT_FACTS} FROM moderation_log m {COMMENT_JOIN} \
+         WHERE m.commune = $1 AND m.position < $2 ORDER BY m.position DESC LIMIT $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(commune)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db.pool())
+        .await?;
     page(&rows, limit, |row| {
         Ok(pb::ModerationLogEntry {
             subject: row.try_get("subject")?,
@@ -359,6 +369,8 @@ pub async fn moderation_log(
             actor: row.try_get("actor")?,
             public_reason: row.try_get("public_reason")?,
             at_us: row.try_get("at_us")?,
+            official: row.try_get::<i64, _>("official")? != 0,
+            target: row.try_get("target")?,
         })
     })
 }
@@ -379,19 +391,24 @@ pub async fn posts_since(db: &Database, author: &str, since_us: i64) -> Result<i
 
 /// The commune's flagged content, first flagged first, after the position of `after` if given.
 pub async fn flagged(db: &Database, commune: &str, limit: u32, after: Option<i64>) -> PageResult<pb::FlaggedContent> {
-    let rows =
-        sqlx::query("SELECT * FROM flagged_content WHERE commune = $1 AND position > $2 ORDER BY position LIMIT $3")
-            .bind(commune)
-            .bind(after.unwrap_or(0))
-            .bind(i64::from(limit) + 1)
-            .fetch_all(db.pool())
-            .await?;
+    let sql = format!(
+        "SELECT m.*, {COMMENT_FACTS} FROM flagged_content m {COMMENT_JOIN} \
+         WHERE m.commune = $1 AND m.position > $2 ORDER BY m.position LIMIT $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(commune)
+        .bind(after.unwrap_or(0))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db.pool())
+        .await?;
     page(&rows, limit, |row| {
         Ok(pb::FlaggedContent {
             subject: row.try_get("subject")?,
             flags: u32_of(row.try_get("flags")?),
             last_flagged_at_us: row.try_get("last_flagged_at_us")?,
             hidden: row.try_get::<i64, _>("hidden")? != 0,
+            official: row.try_get::<i64, _>("official")? != 0,
+            target: row.try_get("target")?,
         })
     })
 }

@@ -62,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{insee}/administration/signalements/", get(queue::show))
         .route("/c/{insee}/administration/signalements/prendre-en-compte", post(queue::acknowledge_selected))
         .route("/c/{insee}/administration/categories/", get(categories::show).post(categories::define))
+        .merge(dialogue_routes())
         .route("/compte/inscription", get(account::signup_form).post(account::signup))
         .route("/compte/connexion", get(account::signin_form).post(account::signin))
         .route("/compte/deconnexion", post(account::signout))
@@ -95,6 +96,33 @@ fn publication_routes() -> Router<AppState> {
         .route("/c/{insee}/officiel/redaction/nouveau", get(desk::official_new).post(desk::official_create))
         .route("/c/{insee}/citoyen/redaction/", get(desk::citizen_desk))
         .route("/c/{insee}/citoyen/redaction/nouveau", get(desk::citizen_new).post(desk::citizen_create))
+}
+
+/// The dialogue's pages (issue 6): questions, proposals, comments, moderation, settings.
+fn dialogue_routes() -> Router<AppState> {
+    use axum::routing::post;
+    use pages::{comments, dialogue_settings, moderation, proposals, questions};
+    let questions_path = "/c/{insee}/citoyen/questions";
+    let proposals_path = "/c/{insee}/citoyen/propositions";
+    Router::new()
+        .route(&format!("{questions_path}/"), get(questions::list).post(questions::ask))
+        .route(&format!("{questions_path}/{{question_id}}"), get(questions::show))
+        .route(&format!("{questions_path}/{{question_id}}/repondre"), post(questions::answer))
+        .route(&format!("{questions_path}/{{question_id}}/rediriger"), post(questions::redirect_to_report))
+        .route(&format!("{proposals_path}/"), get(proposals::list).post(proposals::submit))
+        .route(&format!("{proposals_path}/{{proposal_id}}"), get(proposals::show))
+        .route(&format!("{proposals_path}/{{proposal_id}}/soutenir"), post(proposals::support))
+        .route(&format!("{proposals_path}/{{proposal_id}}/repondre"), post(proposals::answer))
+        .route("/c/{insee}/commentaires", post(comments::post))
+        .route("/c/{insee}/moderation/signaler", post(moderation::flag))
+        .route("/c/{insee}/moderation/masquer", post(moderation::hide))
+        .route("/c/{insee}/moderation/contester", post(moderation::appeal))
+        .route("/c/{insee}/moderation/trancher", post(moderation::resolve))
+        .route("/c/{insee}/moderation/merci", get(moderation::thanks))
+        .route("/c/{insee}/citoyen/moderation/", get(moderation::citizen_log))
+        .route("/c/{insee}/officiel/moderation/", get(moderation::official_log))
+        .route("/c/{insee}/administration/moderation/", get(moderation::queue))
+        .route("/c/{insee}/administration/dialogue/", get(dialogue_settings::show).post(dialogue_settings::update))
 }
 
 /// The report form's body limit: 5 photos of 5 MiB, their multipart framing and the text fields.

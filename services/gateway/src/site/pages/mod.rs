@@ -3,11 +3,16 @@
 pub mod account;
 pub mod admin;
 pub mod categories;
+pub mod comments;
 pub mod communes;
+pub mod dialogue_settings;
+pub mod moderation;
+pub mod proposals;
 pub mod publication_desk;
 pub mod publication_form;
 pub mod publication_view;
 pub mod publications;
+pub mod questions;
 pub mod queue;
 pub mod reports;
 

@@ -205,6 +205,8 @@ struct Show {
     followed: Option<LinkView>,
     /// A council decision: the publications it relates to.
     related: Vec<LinkView>,
+    /// The public thread of a published (or archived) item; drafts have none.
+    comments: Option<super::comments::CommentsView>,
 }
 
 pub async fn show(
@@ -258,6 +260,12 @@ pub async fn show(
         }
     }
     let writer = writes(&visitor, &insee, space);
+    let comments = if matches!(p.status, "published" | "archived") {
+        let target = publication_name(&insee, &p.id);
+        Some(super::comments::thread(&state, &visitor, &insee, &target, &publication_href(&insee, &p.id)).await)
+    } else {
+        None
+    };
     let space_name = visitor.tr.t(if space == pb::Space::Citizen { "citizen-space" } else { "official-space" });
     let page = Show {
         frame: Frame::new(&visitor, p.title.clone()),
@@ -273,6 +281,7 @@ pub async fn show(
         note_href,
         followed,
         related,
+        comments,
         p,
     };
     render(visitor, StatusCode::OK, &page)

@@ -692,6 +692,7 @@ struct Show {
     notes_unavailable: bool,
     assigned_to: String,
     map: MapData,
+    comments: super::comments::CommentsView,
 }
 
 /// Who an account id is, as staff pages say it (names are identity's; ids are what the reports service knows).
@@ -806,6 +807,9 @@ async fn show_page(
             .map(|(value, key)| (value, tr.t(key)))
             .collect();
     let map = MapData::new(&map_points(insee, std::slice::from_ref(&report)));
+    let comments =
+        super::comments::thread(state, &visitor, insee, &report_name(insee, report_id), &report_href(insee, report_id))
+            .await;
     let mut frame = Frame::new(&visitor, report.title.clone());
     frame.with_map();
     let signed_in = visitor.user.is_some();
@@ -835,6 +839,7 @@ async fn show_page(
         notes_unavailable,
         assigned_to,
         map,
+        comments,
     };
     render(visitor, status, &page)
 }
