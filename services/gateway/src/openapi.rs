@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
 use crate::rest::{
     account, categories, category_schemas, communes, dialogue, dialogue_schemas, identity_schemas as identity, oauth,
-    publication_schemas, publications, reports, schemas, triage,
+    publication_attachments, publication_schemas, publications, reports, schemas, triage,
 };
 
 /// The security scheme named by the operations that take a token.
@@ -90,6 +90,9 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         publications::amend_publication,
         publications::archive_publication,
         publications::list_revisions,
+        publication_attachments::add_attachment,
+        publication_attachments::remove_attachment,
+        publication_attachments::get_attachment,
         dialogue::ask_question,
         dialogue::list_questions,
         dialogue::get_question,
@@ -191,6 +194,10 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         publication_schemas::DiffLine,
         publication_schemas::Revision,
         publication_schemas::RevisionList,
+        publication_schemas::Attachment,
+        publication_schemas::AddedAttachment,
+        publication_schemas::AttachmentForm,
+        publication_schemas::FileBytes,
         dialogue_schemas::AskQuestion,
         dialogue_schemas::AnswerBody,
         dialogue_schemas::RedirectQuestion,

@@ -731,3 +731,34 @@ async fn the_openapi_document_describes_every_dialogue_path() {
         assert!(stack.document["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
 }
+
+#[tokio::test]
+async fn questions_and_proposals_are_found_by_their_words_without_accents() {
+    let stack = stack().await;
+    stack.asked(RESIDENT, "Quand rouvre la bibliothèque du quartier ?").await;
+    stack.asked(NEIGHBOUR, "Horaires de la piscine").await;
+    stack.submitted(RESIDENT, "Un jardin partagé près de l'église").await;
+    stack.submitted(NEIGHBOUR, "Des bancs au marché").await;
+    let titles = |page: &Value, key: &str| -> Vec<String> {
+        page[key].as_array().expect("a list").iter().map(|item| text(item, "title").to_owned()).collect()
+    };
+
+    let (status, page) = stack.get(QUESTIONS, &[PARIS], "q=BIBLIOTHEQUE", None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(titles(&page, "questions"), ["Quand rouvre la bibliothèque du quartier ?"]);
+    let (status, page) = stack.get(PROPOSALS, &[PARIS], "q=jardin%20eglise", None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(titles(&page, "proposals"), ["Un jardin partagé près de l'église"]);
+    let (_, page) = stack.get(PROPOSALS, &[PARIS], "q=jardin%20piscine", None).await;
+    assert_eq!(titles(&page, "proposals"), Vec::<String>::new(), "every word must appear");
+    let (_, page) = stack.get(QUESTIONS, &[PARIS], "q=", None).await;
+    assert_eq!(page["questions"].as_array().map(Vec::len), Some(2), "an empty q filters nothing");
+    let (_, page) = stack.get(QUESTIONS, &[LYON], "q=bibliotheque", None).await;
+    assert_eq!(page["questions"].as_array().map(Vec::len), Some(0), "another commune's questions stay there");
+
+    let long = "a".repeat(201);
+    let (status, body) = stack.get(QUESTIONS, &[PARIS], &format!("q={long}"), None).await;
+    assert_eq!(field(status, &body), "q");
+    let (status, body) = stack.get(PROPOSALS, &[PARIS], &format!("q={long}"), None).await;
+    assert_eq!(field(status, &body), "q");
+}

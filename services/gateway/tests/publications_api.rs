@@ -37,6 +37,11 @@ const PUBLISH: &str = "/api/v1/communes/{insee}/publications/{publication_id}/pu
 const AMEND: &str = "/api/v1/communes/{insee}/publications/{publication_id}/amend";
 const ARCHIVE: &str = "/api/v1/communes/{insee}/publications/{publication_id}/archive";
 const REVISIONS: &str = "/api/v1/communes/{insee}/publications/{publication_id}/revisions";
+const ATTACHMENTS: &str = "/api/v1/communes/{insee}/publications/{publication_id}/attachments";
+const ATTACHMENT: &str = "/api/v1/communes/{insee}/publications/{publication_id}/attachments/{attachment_id}";
+
+/// A real one-page PDF (the publications service's own fixture).
+const PDF: &[u8] = include_bytes!("../../publications/tests/fixtures/deliberation.pdf");
 
 /// The service's contract: every RPC in it must have its REST operation.
 const PUBLICATIONS_PROTO: &str = include_str!("../../../proto/miroir/publications/v1/publications.proto");
@@ -74,11 +79,13 @@ async fn stack() -> Stack {
     let store = miroir_publications::open(db.db.clone()).await.expect("open the log");
     let later_us = Arc::new(AtomicI64::new(0));
     let offset = later_us.clone();
-    let api = PublicationsApi::new(store).with_clock(Arc::new(move || now_us() + offset.load(Ordering::SeqCst)));
+    let api = PublicationsApi::new(store)
+        .with_clock(Arc::new(move || now_us() + offset.load(Ordering::SeqCst)))
+        .with_attachments(miroir_objects::ObjectStore::in_memory());
     let readiness = Readiness::new();
     readiness.register("test").set_ready(true);
     let service = tonic::service::interceptor::InterceptedService::new(
-        PublicationsServer::new(api),
+        PublicationsServer::new(api).max_decoding_message_size(32 * 1024 * 1024),
         miroir_auth::grpc::authenticate(keys.verifier()),
     );
     let grpc = TcpListener::bind("127.0.0.1:0").await.expect("bind gRPC");
@@ -215,6 +222,57 @@ impl Stack {
         let (status, published) = self.post(PUBLISH, &[PARIS, id], Some(bearer), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{published}");
         published
+    }
+
+    /// Uploads a file to a Paris publication as `bearer` (a form with `file`
+    /// named `filename`, and the text parts given); the answer is checked
+    /// against the document.
+    async fn upload(
+        &self,
+        id: &str,
+        bearer: &str,
+        filename: &str,
+        content: &[u8],
+        texts: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let boundary = "----miroir-test-boundary-a77ac4";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+        for (name, value) in texts {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, fill(ATTACHMENTS, &[PARIS, id])))
+            .bearer_auth(bearer)
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON answer");
+        openapi_check::assert_matches(&self.document, "post", ATTACHMENTS, status.as_u16(), &body);
+        (status, body)
+    }
+
+    /// Downloads an attachment by its `url`: status, headers and bytes.
+    async fn download(&self, url: &str, bearer: Option<&str>) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut request = self.http.get(format!("{}{url}", self.base));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        let response = request.send().await.expect("send");
+        let (status, headers) = (response.status(), response.headers().clone());
+        (status, headers, response.bytes().await.expect("the body").to_vec())
     }
 
     /// The titles of the Paris publications `bearer` lists with `query`.
@@ -650,6 +708,9 @@ async fn the_openapi_document_describes_every_publications_path() {
         (ONE, "get", "get_publication"),
         (COLLECTION, "get", "list_publications"),
         (REVISIONS, "get", "list_publication_revisions"),
+        (ATTACHMENTS, "post", "add_publication_attachment"),
+        (ATTACHMENT, "delete", "remove_publication_attachment"),
+        (ATTACHMENT, "get", "get_publication_attachment"),
     ];
     let rpc_count = PUBLICATIONS_PROTO.lines().filter(|line| line.trim_start().starts_with("rpc ")).count();
     assert_eq!(operations.len(), rpc_count, "every RPC of the publications service has its REST operation");
@@ -664,7 +725,7 @@ async fn the_openapi_document_describes_every_publications_path() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    for filter in ["space", "kind", "status", "page_size", "page_token"] {
+    for filter in ["space", "kind", "status", "q", "page_size", "page_token"] {
         assert!(filters.contains(&filter), "{filter} not in {filters:?}");
     }
     let schemas = &stack.document["components"]["schemas"];
@@ -680,4 +741,153 @@ async fn the_openapi_document_describes_every_publications_path() {
     assert!(!openapi_check::response_errors(&stack.document, "get", COLLECTION, 200, &wrong).is_empty());
     let undocumented = json!({"error": {"code": "x", "message": "y", "field_violations": []}});
     assert!(!openapi_check::response_errors(&stack.document, "get", COLLECTION, 418, &undocumented).is_empty());
+}
+
+#[tokio::test]
+async fn publications_are_found_by_their_words_without_accents() {
+    let stack = stack().await;
+    let agent = stack.agent();
+    for title in ["Rénovation de l'école Jaurès", "Fête du quartier", "Nouvelle école maternelle"] {
+        let id = id(&stack.drafted(&agent, news(title)).await);
+        stack.published(&agent, &id).await;
+    }
+    stack.drafted(&agent, news("École brouillon")).await;
+
+    assert_eq!(stack.titles("q=ecole", None).await, ["Nouvelle école maternelle", "Rénovation de l'école Jaurès"]);
+    assert_eq!(stack.titles("q=ECOLE%20renov", None).await, ["Rénovation de l'école Jaurès"], "all words, starts");
+    assert_eq!(stack.titles("q=ecole%20fete", None).await, Vec::<String>::new());
+    assert!(stack.titles("q=ecole&status=draft", Some(&agent)).await == ["École brouillon"], "filters combine");
+    assert_eq!(stack.titles("q=", None).await.len(), 3, "an empty q filters nothing");
+    let (status, body) = stack.get(COLLECTION, &[PARIS], &format!("q={}", "a".repeat(201)), None).await;
+    assert_eq!(field(status, &body), "q");
+}
+
+#[tokio::test]
+async fn a_pdf_is_attached_to_a_draft_then_downloaded_as_it_was_sent() {
+    let stack = stack().await;
+    let agent = stack.agent();
+    let draft = id(&stack.drafted(&agent, news("Conseil municipal du 12 mars")).await);
+
+    let (status, added) =
+        stack.upload(&draft, &agent, "Délibération n°51.pdf", PDF, &[("alt_text", "La délibération signée")]).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let attachment = &added["attachment"];
+    assert_eq!(attachment["media_type"], "application/pdf");
+    assert_eq!(attachment["size_bytes"], json!(PDF.len()));
+    assert_eq!(attachment["alt_text"], "La délibération signée");
+    assert_eq!(attachment["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(added["publication"]["attachments"][0], *attachment);
+    let url = attachment["url"].as_str().expect("url").to_owned();
+    let display_name = attachment["display_name"].as_str().expect("display_name").to_owned();
+    assert!(display_name.starts_with("Délibération") && display_name.ends_with(".pdf"), "{display_name}");
+
+    // A draft's file: its writers only, never cached.
+    let (status, _, _) = stack.download(&url, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = stack.download(&url, Some(&stack.token(RESIDENT, PARIS, Role::Resident))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, headers, bytes) = stack.download(&url, Some(&agent)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, PDF);
+    assert_eq!(headers["cache-control"], "private, no-store");
+
+    // Published: anyone downloads the very bytes, as a download, never sniffed or run.
+    stack.published(&agent, &draft).await;
+    let (status, headers, bytes) = stack.download(&url, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, PDF, "byte-identical");
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["content-security-policy"], "default-src 'none'; sandbox");
+    let disposition = headers["content-disposition"].to_str().expect("ASCII");
+    assert!(disposition.starts_with("attachment; filename*=UTF-8''D%C3%A9lib%C3%A9ration"), "{disposition}");
+    assert!(disposition.ends_with(".pdf") && disposition.matches(' ').count() == 1, "{disposition}");
+    let (_, publication) = stack.get(ONE, &[PARIS, &draft], "", None).await;
+    assert_eq!(publication["attachments"][0]["url"], url.as_str());
+
+    // Adding to a published item is a public revision: it needs its summary.
+    let (status, body) = stack.upload(&draft, &agent, "annexe.pdf", PDF, &[]).await;
+    assert_eq!(field(status, &body), "summary_of_change");
+    let (status, added) = stack
+        .upload(&draft, &agent, "annexe.pdf", PDF, &[("summary_of_change", "Ajout de l'annexe budgétaire.")])
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["publication"]["revision"], 1);
+    assert_eq!(added["publication"]["attachments"].as_array().map(Vec::len), Some(2));
+
+    // A published item's file is not deleted but amended away, and stays readable.
+    let first = added["publication"]["attachments"][0]["attachment_id"].as_str().expect("id").to_owned();
+    let (status, body, _) = stack
+        .send(Call {
+            method: Method::DELETE,
+            template: ATTACHMENT,
+            args: &[PARIS, &draft, &first],
+            bearer: Some(&agent),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(status, &body, StatusCode::CONFLICT), "failed_precondition");
+    let (status, amended) = stack
+        .post(
+            AMEND,
+            &[PARIS, &draft],
+            Some(&agent),
+            json!({ "summary_of_change": "Délibération remplacée.", "remove_attachment_ids": [first] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{amended}");
+    assert_eq!(amended["attachments"].as_array().map(Vec::len), Some(1));
+    assert_eq!(amended["revision"], 2);
+    let (status, _, bytes) = stack.download(&url, None).await;
+    assert_eq!((status, bytes.len()), (StatusCode::OK, PDF.len()), "kept in the history");
+}
+
+#[tokio::test]
+async fn attachments_are_refused_when_not_what_they_claim_or_not_the_senders_to_add() {
+    let stack = stack().await;
+    let agent = stack.agent();
+    let draft = id(&stack.drafted(&agent, news("Réunion publique")).await);
+
+    let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
+    let (status, body) = stack.upload(&draft, &agent, "deliberation.pdf", html, &[]).await;
+    assert_eq!(field(status, &body), "file", "an HTML page named .pdf is no PDF");
+    let (status, body) = stack.upload(&draft, &agent, "vide.pdf", b"", &[]).await;
+    assert_eq!(field(status, &body), "file");
+    let (status, body) = stack.upload(&draft, &stack.token(RESIDENT, PARIS, Role::Resident), "d.pdf", PDF, &[]).await;
+    assert_eq!(code(status, &body, StatusCode::FORBIDDEN), "permission_denied");
+    let (status, body) = stack.upload(&draft, &stack.member(), "d.pdf", PDF, &[]).await;
+    assert_eq!(code(status, &body, StatusCode::FORBIDDEN), "permission_denied", "the citizen space's writers");
+    let lyon = stack.token(LYON_AGENT, LYON, Role::Agent);
+    let (status, _) = stack.upload(&draft, &lyon, "d.pdf", PDF, &[]).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
+
+    // A draft's file is taken off outright, and is then gone.
+    let (status, added) = stack.upload(&draft, &agent, "d.pdf", PDF, &[]).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let attachment = added["attachment"]["attachment_id"].as_str().expect("id").to_owned();
+    let (status, body, _) = stack
+        .send(Call {
+            method: Method::DELETE,
+            template: ATTACHMENT,
+            args: &[PARIS, &draft, &attachment],
+            bearer: Some(&stack.member()),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(status, &body, StatusCode::FORBIDDEN), "permission_denied");
+    let (status, publication, _) = stack
+        .send(Call {
+            method: Method::DELETE,
+            template: ATTACHMENT,
+            args: &[PARIS, &draft, &attachment],
+            bearer: Some(&agent),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(status, StatusCode::OK, "{publication}");
+    assert_eq!(publication["attachments"], json!([]));
+    let (status, _, _) = stack.download(added["attachment"]["url"].as_str().expect("url"), Some(&agent)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = stack.download(&fill(ATTACHMENT, &[PARIS, &draft, "not-a-uuid"]), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -29,6 +29,7 @@ use crate::rest::dialogue_schemas::{
     RedirectQuestion, ResolveAppeal, SubmitProposal,
 };
 use crate::rest::extract::{ApiJson, CommunePath, Forwarded, PageQuery, Public, query_params};
+use crate::rest::publications::{QUERY_RENAME, TextQuery};
 use crate::rest::reports::parent;
 use crate::upstream::{call, request};
 
@@ -256,6 +257,9 @@ pub async fn ask_question(
         ("overdue_only" = Option<bool>, Query,
             description = "Only open questions past the commune's answer commitment (default false)"),
         ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("q" = Option<String>, Query,
+            description = "Words that must all appear in the title or body (accents and case ignored, each word \
+                           matching a word start); at most 200 characters", example = "cantine"),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(
@@ -269,6 +273,7 @@ pub async fn list_questions(
     CommunePath { insee }: CommunePath,
     page: PageQuery,
     OverdueOnly(overdue_only): OverdueOnly,
+    TextQuery(query): TextQuery,
     Public(forwarded): Public,
 ) -> Result<Json<QuestionList>, GatewayError> {
     let message = pb::ListQuestionsRequest {
@@ -276,10 +281,11 @@ pub async fn list_questions(
         page_size: page.page_size,
         page_token: page.page_token,
         overdue_only,
-        query: String::new(),
+        query,
     };
     let mut client = state.dialogue.clone();
-    let answer = call(client.list_questions(request(message, &forwarded))).await?;
+    let answer =
+        call(client.list_questions(request(message, &forwarded))).await.map_err(|e| e.renaming(QUERY_RENAME))?;
     Ok(Json(QuestionList::try_from(answer)?))
 }
 
@@ -459,6 +465,9 @@ pub async fn submit_proposal(
         ("awaiting_answer_only" = Option<bool>, Query,
             description = "Only proposals whose threshold obliges an answer not yet given (default false)"),
         ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("q" = Option<String>, Query,
+            description = "Words that must all appear in the title or body (accents and case ignored, each word \
+                           matching a word start); at most 200 characters", example = "jardin"),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(
@@ -474,6 +483,7 @@ pub async fn list_proposals(
     CommunePath { insee }: CommunePath,
     page: PageQuery,
     AwaitingAnswerOnly(awaiting_answer_only): AwaitingAnswerOnly,
+    TextQuery(query): TextQuery,
     forwarded: Forwarded,
 ) -> Result<Json<ProposalList>, GatewayError> {
     let message = pb::ListProposalsRequest {
@@ -481,10 +491,11 @@ pub async fn list_proposals(
         page_size: page.page_size,
         page_token: page.page_token,
         awaiting_answer_only,
-        query: String::new(),
+        query,
     };
     let mut client = state.dialogue.clone();
-    let answer = call(client.list_proposals(request(message, &forwarded))).await?;
+    let answer =
+        call(client.list_proposals(request(message, &forwarded))).await.map_err(|e| e.renaming(QUERY_RENAME))?;
     Ok(Json(ProposalList::try_from(answer)?))
 }
 

@@ -9,7 +9,8 @@
 //! - [`categories`] — a commune's report categories.
 //! - [`publications`] — what a commune's official and citizen spaces
 //!   publish: `/communes/{insee}/publications…` (drafts, publishing now or
-//!   later, amendments with their revisions, archiving).
+//!   later, amendments with their revisions, archiving), and
+//!   [`publication_attachments`], their files.
 //! - [`dialogue`] — questions and official answers, citizen proposals and
 //!   supports, the dialogue settings, comments and moderation:
 //!   `/communes/{insee}/{questions,proposals,dialogue-settings,comments,moderation}…`.
@@ -34,6 +35,7 @@ pub mod extract;
 pub mod filters;
 pub mod identity_schemas;
 pub mod oauth;
+pub mod publication_attachments;
 pub mod publication_schemas;
 pub mod publications;
 pub mod reports;
@@ -54,5 +56,6 @@ pub fn routes() -> Router<AppState> {
         .merge(communes::routes())
         .merge(oauth::routes())
         .merge(publications::routes())
+        .merge(publication_attachments::routes())
         .merge(dialogue::routes())
 }

@@ -438,6 +438,11 @@ pub struct AmendPublication {
     #[serde(default)]
     #[schema(required = false)]
     pub details: Option<PublicationDetails>,
+    /// Attachments to take off (their `attachment_id`); they stay readable in
+    /// the revision history.
+    #[serde(default)]
+    #[schema(required = false)]
+    pub remove_attachment_ids: Vec<String>,
 }
 
 /// Body of `POST …/publications/{publication_id}/archive`.
@@ -484,7 +489,87 @@ pub struct Publication {
     /// RFC 3339, UTC (null unless archived).
     #[schema(required = true)]
     pub archived_at: Option<String>,
+    /// The files attached (PDFs, images), in the order they were added.
+    pub attachments: Vec<Attachment>,
 }
+
+/// A file attached to a publication: a PDF document or an image.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Attachment {
+    #[schema(example = "0190c0de-0000-7000-8000-0000000000f1")]
+    pub attachment_id: String,
+    /// The sender's file name, cleaned (no folders, no control characters),
+    /// ending with the extension of its real type. Shown only.
+    #[schema(example = "deliberation-2026-051.pdf")]
+    pub display_name: String,
+    /// Read from the bytes: `application/pdf`, `image/jpeg`, `image/png` or `image/webp`.
+    #[schema(example = "application/pdf")]
+    pub media_type: String,
+    /// Size of the stored bytes (an image's after its metadata was removed).
+    #[schema(example = 48213)]
+    pub size_bytes: u64,
+    /// What an image shows (always given for an image); for a PDF, an
+    /// optional short description ("" if none).
+    pub alt_text: String,
+    /// SHA-256 of the stored bytes, lower-case hex: anyone can check that a
+    /// downloaded document is the one published.
+    #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
+    pub sha256: String,
+    /// RFC 3339, UTC.
+    pub added_at: String,
+    /// Where to download it (`GET`), relative to the API's host.
+    #[schema(
+        example = "/api/v1/communes/75056/publications/0190c0de-0000-7000-8000-0000000000b1/attachments/0190c0de-0000-7000-8000-0000000000f1"
+    )]
+    pub url: String,
+}
+
+impl Attachment {
+    /// The attachment of the publication `publication_id` of `commune`.
+    pub fn from_proto(commune: &str, publication_id: &str, a: pb::Attachment) -> Result<Self, GatewayError> {
+        Ok(Attachment {
+            url: format!("/api/v1/communes/{commune}/publications/{publication_id}/attachments/{}", a.attachment_id),
+            added_at: rfc3339(a.added_at_us)?
+                .ok_or_else(|| GatewayError::UpstreamData("attachment without its time".into()))?,
+            attachment_id: a.attachment_id,
+            display_name: a.display_name,
+            media_type: a.media_type,
+            size_bytes: a.size_bytes,
+            alt_text: a.alt_text,
+            sha256: a.sha256,
+        })
+    }
+}
+
+/// The answer to an upload: the attachment and its publication as it now is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddedAttachment {
+    pub attachment: Attachment,
+    pub publication: Publication,
+}
+
+/// The `multipart/form-data` form of `POST …/publications/{publication_id}/attachments`.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // Only the OpenAPI schema of the form: the parts are read one by one.
+pub struct AttachmentForm {
+    /// The file: a PDF (at most 20 MiB) or a JPEG, PNG or WebP image (at most
+    /// 5 MiB, stored without its metadata). Its type is read from its bytes,
+    /// never from its name; the part's file name becomes `display_name`.
+    pub file: FileBytes,
+    /// Required for an image: what it shows. For a PDF, an optional short description.
+    #[schema(required = false, example = "Plan du futur préau de l'école")]
+    pub alt_text: String,
+    /// Required when the publication is published (the public revision's
+    /// summary, 3 to 2000 characters); ignored for a draft.
+    #[schema(required = false, example = "Ajout de la délibération signée.")]
+    pub summary_of_change: String,
+}
+
+/// The bytes of a file: a PDF or a JPEG, PNG or WebP image.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // Only an OpenAPI schema.
+pub struct FileBytes(pub Vec<u8>);
 
 impl TryFrom<pb::Publication> for Publication {
     type Error = GatewayError;
@@ -500,7 +585,13 @@ impl TryFrom<pb::Publication> for Publication {
             rfc3339(us)?.ok_or_else(|| GatewayError::UpstreamData(format!("publication without its {what} time")))
         };
         let archived = !p.archived_reason.is_empty() || p.archived_at_us != 0;
+        let attachments = p
+            .attachments
+            .into_iter()
+            .map(|a| Attachment::from_proto(&commune, &p.publication_id, a))
+            .collect::<Result<_, _>>()?;
         Ok(Publication {
+            attachments,
             created_at: required(p.created_at_us, "creation")?,
             updated_at: required(p.updated_at_us.max(p.created_at_us), "update")?,
             published_at: rfc3339(p.published_at_us)?,

@@ -35,7 +35,25 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The service's names of request fields that the REST API names otherwise.
-const RENAMES: &[(&str, &str)] = &[("publish_at_us", "publish_at")];
+const RENAMES: &[(&str, &str)] = &[("publish_at_us", "publish_at"), ("query", "q"), ("content", "file")];
+
+/// `?q=` of a list: words that must all appear (accents and case ignored,
+/// each word matching a word start; "" = no text filter). Shared by the
+/// lists of publications, questions and proposals; the service checks it.
+#[derive(Debug, Default, PartialEq)]
+pub struct TextQuery(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for TextQuery {
+    type Rejection = GatewayError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, GatewayError> {
+        let params = query_params(parts).await?;
+        Ok(TextQuery(params.get("q").map(|q| q.trim().to_owned()).unwrap_or_default()))
+    }
+}
+
+/// The service's `query` field is the REST API's `q` parameter.
+pub(crate) const QUERY_RENAME: &[(&str, &str)] = &[("query", "q")];
 
 fn name(insee: &str, publication_id: &str) -> String {
     format!("communes/{insee}/publications/{publication_id}")
@@ -178,7 +196,11 @@ pub async fn create_draft(
             description = "Only this status: `draft`, `scheduled`, `published` or `archived`",
             example = "published"),
         ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
-        ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
+        ("q" = Option<String>, Query,
+            description = "Words that must all appear in the title or body (accents and case ignored, each word \
+                           matching a word start); at most 200 characters", example = "ecole"),
+        ("page_token" = Option<String>, Query,
+            description = "`next_page_token` of the previous page (valid only with the same filters and `q`)"),
     ),
     responses(
         (status = 200, description = "One page of publications", body = PublicationList),
@@ -194,6 +216,7 @@ pub async fn list_publications(
     CommunePath { insee }: CommunePath,
     page: PageQuery,
     filters: PublicationFilters,
+    TextQuery(query): TextQuery,
     forwarded: Forwarded,
 ) -> Result<Json<PublicationList>, GatewayError> {
     let message = pb::ListPublicationsRequest {
@@ -203,10 +226,10 @@ pub async fn list_publications(
         status: filters.status.map(pb::PublicationStatus::from).unwrap_or_default().into(),
         page_size: page.page_size,
         page_token: page.page_token,
-        query: String::new(),
+        query,
     };
     let mut client = state.publications.clone();
-    let answer = call(client.list_publications(request(message, &forwarded))).await?;
+    let answer = call(client.list_publications(request(message, &forwarded))).await.map_err(|e| e.renaming(RENAMES))?;
     Ok(Json(PublicationList::try_from(answer)?))
 }
 
@@ -410,7 +433,7 @@ pub async fn amend_publication(
         details: Some(details),
         summary_of_change: body.summary_of_change,
         request_id: forwarded.request_id.clone(),
-        remove_attachment_ids: Vec::new(),
+        remove_attachment_ids: body.remove_attachment_ids,
     };
     let mut client = state.publications.clone();
     let answer = call(client.amend(request(message, &forwarded))).await?;
