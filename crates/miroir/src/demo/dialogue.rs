@@ -1,7 +1,6 @@
 //! The demo commune's dialogue: a question answered by the town hall, one
 //! waiting for its answer, and a resident's proposal with its first support.
 
-use miroir_dialogue::api::DEFAULT_COMMITMENT_DAYS;
 use miroir_dialogue::domain::settings::DEFAULT_SUPPORT_THRESHOLD;
 use miroir_dialogue::domain::{proposal, question};
 use miroir_dialogue::read_model::DialogueView;
@@ -9,7 +8,7 @@ use miroir_eventstore::decider::{Decider, EventCodec, Target, execute};
 use miroir_eventstore::event::now_us;
 use miroir_eventstore::{EventStore, Metadata};
 
-use super::{COMMUNE, DemoAccounts};
+use super::{COMMITMENT_DAYS, COMMUNE, DemoAccounts};
 
 const DAY_US: i64 = 24 * 3600 * 1_000_000;
 
@@ -26,7 +25,7 @@ pub async fn seed(store: &EventStore, accounts: &DemoAccounts) -> anyhow::Result
         author: accounts.resident.clone(),
         title: title.into(),
         body: body.into(),
-        commitment_days: DEFAULT_COMMITMENT_DAYS,
+        commitment_days: COMMITMENT_DAYS,
         at_us,
     };
     let asked = ask(

@@ -21,6 +21,8 @@ use miroir_reports::read_model::ReportsView;
 
 /// The demo commune: Paris.
 pub const COMMUNE: &str = "75056";
+/// Its public commitment on the time to a first response, in days.
+pub const COMMITMENT_DAYS: u32 = 7;
 
 const REPORTS: &[(&str, &str, &str, f64, f64, &str)] = &[
     (
@@ -75,7 +77,7 @@ pub async fn seed_identity(identity: &Identity, data: &Path) -> anyhow::Result<O
         Err(IdentityError::NotFound(_)) => {}
         Err(other) => return Err(other.into()),
     }
-    identity.register_commune(&op, COMMUNE, "Paris", "75", "Collectif Paris Centre", 7, "").await?;
+    identity.register_commune(&op, COMMUNE, "Paris", "75", "Collectif Paris Centre", COMMITMENT_DAYS, "").await?;
     let mut env =
         format!("# Miroir demo (embedded mode). Sign in with these accounts.\nMIROIR_DEMO_COMMUNE={COMMUNE}\n");
     let mut ids = std::collections::HashMap::new();
