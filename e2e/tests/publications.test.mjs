@@ -5,11 +5,17 @@
 // the resident's part again with JavaScript off. Everything is created here (no demo publications needed).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { formatViolations, launch, newContext, open, runAxe, screenshot, signIn, submit } from '../lib/browser.mjs';
 import { COMMUNE, LANGS, unique } from '../lib/site.mjs';
 
 const LANG = 'fr';
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+const PDF = path.join(FIXTURES, 'deliberation.pdf');
+const PHOTO = path.join(FIXTURES, 'photo.jpg');
 const base = `/c/${COMMUNE}`;
 const paths = {
     home: `${base}/`,
@@ -29,6 +35,7 @@ const paths = {
     citizenNew: `${base}/citoyen/redaction/nouveau`,
     publication: (id) => `${base}/publications/${id}`,
     edit: (id) => `${base}/publications/${id}/modifier`,
+    search: (q) => `${base}/recherche?q=${encodeURIComponent(q)}`,
 };
 const publicationPath = new RegExp(`^${base}/publications/([0-9a-f-]{36})$`);
 const editPath = new RegExp(`^${base}/publications/([0-9a-f-]{36})/modifier$`);
@@ -198,6 +205,60 @@ describe('publications from end to end', () => {
         Object.assign(state, { note });
     });
 
+    test('the agent attaches a PDF and an image; residents download the one and see the other', async (t) => {
+        if (!needs(t, 'id', 'the agent publishes and amends a project')) return;
+        const page = await (await context()).newPage();
+        await signIn(page, 'agent', LANG);
+        for (const [file, description, summary] of [
+            [PDF, 'Le plan des travaux', 'Ajout du plan des travaux'],
+            [PHOTO, 'La cour de l\'école avant les travaux', 'Ajout d\'une photo de la cour'],
+        ]) {
+            await open(page, paths.edit(state.id), LANG);
+            await page.setInputFiles('#file', file);
+            await page.fill('#alt_text', description);
+            // Published: adding a file is a public amendment, with its summary.
+            await page.fill('#file_summary', summary);
+            await submit(page, '#file-form');
+            await noFormErrors(page, `attaching ${path.basename(file)}`);
+            const url = new URL(page.url());
+            assert.equal(url.pathname, state.path, 'back to the publication');
+            assert.equal(url.hash, '#files');
+        }
+        await screenshot(page, 'publications/05-files');
+
+        const reader = await (await context()).newPage();
+        await open(reader, state.path, LANG);
+        const image = reader.locator('#publication-files img');
+        assert.equal(await image.getAttribute('alt'), 'La cour de l\'école avant les travaux', 'the image says what it shows');
+        assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'and the browser shows it');
+        const link = reader.locator('#publication-files a[download]');
+        assert.match(await link.innerText(), /Télécharger « deliberation\.pdf »/);
+        const download = await reader.request.get(new URL(await link.getAttribute('href'), reader.url()).href);
+        assert.equal(download.status(), 200);
+        assert.equal(download.headers()['content-type'], 'application/pdf');
+        assert.equal(download.headers()['x-content-type-options'], 'nosniff');
+        assert.ok(download.headers()['content-disposition'].startsWith('attachment;'), 'a download, not a page');
+        assert.deepEqual(Buffer.from(await download.body()), readFileSync(PDF), 'the very bytes published');
+        const history = await reader.locator('#revisions').innerText();
+        assert.ok(history.includes('Ajout du plan des travaux') && history.includes('Fichiers ajoutés'), history);
+        state.files = true;
+    });
+
+    test('a resident finds the project with the home page\'s search', async (t) => {
+        if (!needs(t, 'id', 'the agent publishes and amends a project')) return;
+        const page = await (await context()).newPage();
+        await open(page, paths.home, LANG);
+        // The title's last word is unique to this run ("projet-…"): typed with capitals, found all the same.
+        await page.fill('#commune-search #q', state.title.split(' ').pop().toUpperCase());
+        await submit(page, '#commune-search');
+        assert.equal(new URL(page.url()).pathname, `${base}/recherche`);
+        const found = page.locator(`#found-publications a[href="${state.path}"]`);
+        assert.equal(await found.count(), 1, 'the project is found');
+        assert.equal((await found.innerText()).trim(), state.title);
+        await screenshot(page, 'publications/06-search');
+        await axe(page, 'search-results');
+    });
+
     for (const lang of LANGS) {
         test(`every new page passes axe-core (${lang})`, async (t) => {
             if (!needs(t, 'note', 'the moderator writes a follow-up note')) return;
@@ -216,6 +277,8 @@ describe('publications from end to end', () => {
                 ['tracking', paths.tracking],
                 ['project', state.path],
                 ['note', paths.publication(state.note)],
+                ['search', paths.search('école')],
+                ['search-nothing', paths.search('zzzz')],
             ]) {
                 await open(resident, path, lang);
                 assert.equal(await resident.locator('html').getAttribute('lang'), lang);

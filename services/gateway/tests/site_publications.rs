@@ -29,6 +29,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 const PASSWORD: &str = "le chat dort au soleil";
+const PDF: &[u8] = include_bytes!("../../publications/tests/fixtures/deliberation.pdf");
+const JPEG: &[u8] = include_bytes!("../../../e2e/fixtures/photo.jpg");
 
 struct Site {
     base: String,
@@ -94,7 +96,7 @@ async fn site() -> Site {
     let publications = miroir_publications::open(publications_db.db.clone()).await.expect("publications");
     let publications_url = serve_grpc(
         tonic::service::Routes::new(PublicationsServer::with_interceptor(
-            PublicationsApi::new(publications),
+            PublicationsApi::new(publications).with_attachments(miroir_objects::ObjectStore::in_memory()),
             authenticate(),
         )),
         &token,
@@ -211,6 +213,49 @@ impl Person {
         assert_eq!(status, StatusCode::SEE_OTHER, "draft: {}", sent.text().await.unwrap_or_default());
         let path = location.strip_suffix("/modifier?enregistre=1").expect("to the writers' page");
         path.rsplit('/').next().expect("id").to_owned()
+    }
+
+    /// Sends the file form of a publication's writers' page (`multipart/form-data`, the CSRF token first, as the
+    /// page's form sends it); `csrf` false leaves the token out.
+    async fn attach(
+        &self,
+        site: &Site,
+        id: &str,
+        (filename, content): (&str, &[u8]),
+        texts: &[(&str, &str)],
+        csrf: bool,
+    ) -> reqwest::Response {
+        let boundary = "----miroir-site-test-7c1e";
+        let mut body = Vec::new();
+        let mut text = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        };
+        if csrf {
+            text("csrf", &self.csrf);
+        }
+        for (name, value) in texts {
+            text(name, value);
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        site.http
+            .post(format!("{}/c/75056/publications/{id}/fichiers", site.base))
+            .header("cookie", &self.cookies)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .expect("POST a file")
     }
 
     /// Publishes a draft now.
@@ -557,6 +602,9 @@ async fn every_new_page_in_both_languages() {
         "/c/75056/citoyen/billets/",
         "/c/75056/citoyen/activites/",
         "/c/75056/citoyen/suivi/",
+        "/c/75056/recherche",
+        "/c/75056/recherche?q=ecole",
+        "/c/75056/recherche?q=ecole&dans=publications",
     ];
     let project_page = format!("/c/75056/publications/{project}");
     let edit = format!("{project_page}/modifier");
@@ -581,8 +629,205 @@ async fn every_new_page_in_both_languages() {
             assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path} in {lang}");
             assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
             assert!(!html.contains("pub-"), "{path} in {lang}: a text is missing from the catalogue");
+            assert!(!html.contains(">search-"), "{path} in {lang}: a text is missing from the catalogue");
         }
     }
     let missing = agent.get(&site, "/c/99999/officiel/projets/").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+/// The ids of the files a page links to (`/fichiers/{id}`), in order, once each.
+fn file_ids(html: &str, publication: &str) -> Vec<String> {
+    let marker = format!("/c/75056/publications/{publication}/fichiers/");
+    let mut ids: Vec<String> = Vec::new();
+    for part in html.split(&marker).skip(1) {
+        let id: String = part.chars().take_while(|c| c.is_ascii_hexdigit() || *c == '-').collect();
+        if !id.is_empty() && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writers_attach_files_residents_download_them_and_nothing_published_disappears() {
+    let site = site().await;
+    let agent = site.person("agent@example.fr", "agent").await;
+    let resident = site.person("habitant@example.fr", "resident").await;
+    let anyone = site.anonymous();
+    let id = agent
+        .draft(
+            &site,
+            "officiel",
+            &[
+                ("kind", "decision"),
+                ("title", "Délibération sur l'école"),
+                ("number", "2026-014"),
+                ("session_date", "2026-03-12"),
+                ("votes_for", "20"),
+                ("votes_against", "0"),
+                ("abstentions", "1"),
+            ],
+        )
+        .await;
+    let page = format!("/c/75056/publications/{id}");
+    let edit = format!("{page}/modifier");
+
+    // A draft: the file form is on the writers' page; a file that is not a PDF nor an image is refused in words.
+    let form = agent.html(&site, &edit).await;
+    assert!(form.contains("id=\"file-form\"") && form.contains("enctype=\"multipart/form-data\""), "{form}");
+    assert!(form.contains("Aucun fichier joint."));
+    let html_file = b"<html><script>alert(1)</script></html>";
+    let refused = agent.attach(&site, &id, ("ordre du jour.pdf", html_file), &[], true).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = refused.text().await.expect("html");
+    assert!(refused.contains("id=\"file-error\"") && refused.contains("n&#39;est pas accepté"), "{refused}");
+    // An image needs its text alternative; what was typed stays.
+    let refused = agent.attach(&site, &id, ("plan.jpg", JPEG), &[("alt_text", " ")], true).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.expect("html").contains("id=\"alt_text-error\""));
+    // Without the CSRF token, or by a resident: nothing is attached.
+    let forged = agent.attach(&site, &id, ("d.pdf", PDF), &[], false).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let not_a_writer = resident.attach(&site, &id, ("d.pdf", PDF), &[], true).await;
+    assert!(
+        matches!(not_a_writer.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        not_a_writer.status()
+    );
+
+    let sent =
+        agent.attach(&site, &id, ("délibération 2026-014.pdf", PDF), &[("alt_text", "Le texte signé")], true).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(sent.headers()["location"], format!("{edit}?enregistre=1#files").as_str());
+    let sent = agent.attach(&site, &id, ("plan.jpg", JPEG), &[("alt_text", "Plan de la cour de l'école")], true).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let form = agent.html(&site, &edit).await;
+    let files = file_ids(&form, &id);
+    assert_eq!(files.len(), 2, "both files listed on the writers' page: {form}");
+    let (pdf, image) = (files[0].clone(), files[1].clone());
+    // A draft's file is its writers' only, and never cached.
+    let pdf_path = format!("{page}/fichiers/{pdf}");
+    assert_eq!(anyone.get(&site, &pdf_path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(resident.get(&site, &pdf_path).await.status(), StatusCode::NOT_FOUND);
+    let private = agent.get(&site, &pdf_path).await;
+    assert_eq!(private.status(), StatusCode::OK);
+    assert_eq!(private.headers()["cache-control"], "private, no-store");
+
+    // Published: anyone reads the files; the PDF is a download of the very bytes, the image shown with its alt.
+    agent.publish(&site, &id).await;
+    let html = anyone.html(&site, &page).await;
+    assert!(
+        html.contains("id=\"files-heading\"") && html.contains("Télécharger « délibération 2026-014.pdf »"),
+        "{html}"
+    );
+    assert!(html.contains("(PDF, 742 octets)") && html.contains("Le texte signé"), "{html}");
+    assert!(
+        html.contains(&format!("<img src=\"{page}/fichiers/{image}\" alt=\"Plan de la cour de l&#39;école\"")),
+        "{html}"
+    );
+    let english = anyone.html(&site, &format!("{page}?lang=en")).await;
+    assert!(english.contains("Download “délibération 2026-014.pdf”") && english.contains("(PDF, 742 bytes)"));
+    let download = anyone.get(&site, &pdf_path).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let headers = download.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["content-security-policy"], "default-src 'none'; sandbox");
+    assert_eq!(headers["content-disposition"], "attachment; filename*=UTF-8''d%C3%A9lib%C3%A9ration%202026-014.pdf");
+    assert!(headers["cache-control"].to_str().expect("ascii").starts_with("public"));
+    assert_eq!(download.bytes().await.expect("bytes").as_ref(), PDF);
+    let picture = anyone.get(&site, &format!("{page}/fichiers/{image}")).await;
+    assert_eq!(picture.headers()["content-type"], "image/jpeg");
+    assert_eq!(picture.headers()["content-disposition"], "inline; filename*=UTF-8''plan.jpg");
+    // Not another commune's path, not a made-up id.
+    assert_eq!(
+        anyone.get(&site, &format!("/c/69123/publications/{id}/fichiers/{pdf}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(anyone.get(&site, &format!("{page}/fichiers/..%2F..%2Fetc")).await.status(), StatusCode::NOT_FOUND);
+
+    // On a published item a file comes and goes by public revisions, each with its summary.
+    let refused = agent.attach(&site, &id, ("annexe.pdf", PDF), &[], true).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.expect("html").contains("id=\"file_summary-error\""));
+    let remove = format!("{pdf_path}/retirer");
+    let refused = agent.submit(&site, &remove, &[("summary", "")]).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.expect("html").contains(&format!("id=\"remove-summary-{pdf}-error\"")));
+    let removed = agent.submit(&site, &remove, &[("summary", "Remplacé par la version corrigée")]).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(removed.headers()["location"], format!("{page}#revisions").as_str());
+    let html = anyone.html(&site, &page).await;
+    let (current, history) = html.split_once("id=\"revisions\"").expect("the history");
+    assert!(!current.contains(&pdf) && current.contains(&image), "the PDF is no longer current");
+    assert!(history.contains("Remplacé par la version corrigée") && history.contains("Fichiers retirés"));
+    assert!(history.contains(&pdf_path), "the removed file is linked from the history");
+    assert_eq!(anyone.get(&site, &pdf_path).await.status(), StatusCode::OK, "and still readable");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_commune_search_finds_public_publications_questions_and_proposals_of_the_commune_only() {
+    let site = site().await;
+    let agent = site.person("agent@example.fr", "agent").await;
+    let resident = site.person("habitant@example.fr", "resident").await;
+    let anyone = site.anonymous();
+    // Eleven public items with the word, a draft with it, one without it.
+    for n in 0..11 {
+        let title = format!("Éclairage public, tranche {n}");
+        let id = agent.draft(&site, "officiel", &[("kind", "news"), ("title", &title)]).await;
+        agent.publish(&site, &id).await;
+    }
+    agent.draft(&site, "officiel", &[("kind", "news"), ("title", "Éclairage du stade (brouillon)")]).await;
+    let other = agent.draft(&site, "officiel", &[("kind", "news"), ("title", "Marché de Noël")]).await;
+    agent.publish(&site, &other).await;
+    let asked = resident
+        .submit(
+            &site,
+            "/c/75056/citoyen/questions/",
+            &[("title", "Quand l'eclairage sera-t-il réparé ?"), ("body", "Rue des Lilas.")],
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let proposed = resident
+        .submit(
+            &site,
+            "/c/75056/citoyen/propositions/",
+            &[("title", "Un ÉCLAIRAGE solaire au parc"), ("body", "Moins cher.")],
+        )
+        .await;
+    assert_eq!(proposed.status(), StatusCode::SEE_OTHER);
+
+    // The home page's form leads to the search.
+    let home = anyone.html(&site, "/c/75056/").await;
+    assert!(home.contains("id=\"commune-search\"") && home.contains("action=\"/c/75056/recherche\""));
+    let html = anyone.html(&site, "/c/75056/recherche?q=eclairage").await;
+    assert!(html.contains("Résultats pour « eclairage »"), "{html}");
+    let (publications, rest) = html.split_once("id=\"found-questions\"").expect("the questions' section");
+    assert_eq!(publications.matches("Éclairage public, tranche").count(), 10, "the first ten publications");
+    assert!(!publications.contains("brouillon") && !publications.contains("Marché"), "neither drafts nor others");
+    assert!(rest.contains("Quand l&#39;eclairage sera-t-il réparé ?"), "the question, accents aside");
+    assert!(rest.contains("Un ÉCLAIRAGE solaire au parc"), "the proposal, case aside");
+    let more = "/c/75056/recherche?q=eclairage&#38;dans=publications";
+    assert!(publications.contains(more), "a link to more publications: {publications}");
+    let all = anyone.html(&site, &more.replace("&#38;", "&")).await;
+    assert_eq!(all.matches("Éclairage public, tranche").count(), 11, "all eleven, on the publications' page");
+    assert!(!all.contains("id=\"found-questions\""), "the publications alone");
+    // Every word must be found; a page token of someone else's making goes back to the first page.
+    let narrow = anyone.html(&site, "/c/75056/recherche?q=eclairage+tranche+7").await;
+    assert_eq!(narrow.matches("Éclairage public, tranche").count(), 1);
+    assert!(narrow.contains("found-questions") && !narrow.contains("Quand l&#39;eclairage"));
+    let forged = anyone.get(&site, "/c/75056/recherche?q=eclairage&dans=questions&page=AAAA").await;
+    assert_eq!(forged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(forged.headers()["location"], "/c/75056/recherche?q=eclairage&dans=questions");
+    // Lyon's search does not see Paris; bad input is said, not failed on.
+    let lyon = anyone.html(&site, "/c/69123/recherche?q=eclairage").await;
+    assert!(!lyon.contains("tranche") && !lyon.contains("réparé") && lyon.contains("Aucun résultat."));
+    let long = anyone.get(&site, &format!("/c/75056/recherche?q={}", "a".repeat(201))).await;
+    assert_eq!(long.status(), StatusCode::BAD_REQUEST);
+    assert!(long.text().await.expect("html").contains("id=\"q-error\""));
+    let empty = anyone.get(&site, "/c/75056/recherche?q=%25%25+__").await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    let script = anyone.html(&site, "/c/75056/recherche?q=%3Cscript%3Ealert(1)%3C/script%3E").await;
+    assert!(!script.contains("<script>alert") && script.contains("&#60;script&#62;"), "the query is escaped");
 }

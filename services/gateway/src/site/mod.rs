@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{insee}/officiel/", get(communes::official))
         .route("/c/{insee}/citoyen/", get(communes::citizen))
         .route("/c/{insee}/transparence/", get(communes::transparency))
+        .route("/c/{insee}/recherche", get(pages::search::search))
         .route(&format!("{reports_path}/"), get(reports::list))
         .route(
             &format!("{reports_path}/nouveau"),
@@ -78,7 +79,7 @@ pub fn routes() -> Router<AppState> {
 /// The publications of both spaces and their writers' pages (docs/site-contract.md).
 fn publication_routes() -> Router<AppState> {
     use axum::routing::post;
-    use pages::{publication_desk as desk, publications as read};
+    use pages::{publication_desk as desk, publication_files as files, publications as read};
     Router::new()
         .route("/c/{insee}/officiel/projets/", get(read::projects))
         .route("/c/{insee}/officiel/deliberations/", get(read::decisions))
@@ -92,6 +93,13 @@ fn publication_routes() -> Router<AppState> {
         .route("/c/{insee}/publications/{publication_id}/modifier", get(desk::edit).post(desk::save))
         .route("/c/{insee}/publications/{publication_id}/publier", post(desk::publish))
         .route("/c/{insee}/publications/{publication_id}/archiver", post(desk::archive))
+        .route(
+            "/c/{insee}/publications/{publication_id}/fichiers",
+            // One file of up to 20 MiB and the form's texts: on this route only.
+            post(files::upload).layer(DefaultBodyLimit::max(crate::rest::publication_attachments::UPLOAD_LIMIT_BYTES)),
+        )
+        .route("/c/{insee}/publications/{publication_id}/fichiers/{attachment_id}", get(files::file))
+        .route("/c/{insee}/publications/{publication_id}/fichiers/{attachment_id}/retirer", post(files::remove))
         .route("/c/{insee}/officiel/redaction/", get(desk::official_desk))
         .route("/c/{insee}/officiel/redaction/nouveau", get(desk::official_new).post(desk::official_create))
         .route("/c/{insee}/citoyen/redaction/", get(desk::citizen_desk))

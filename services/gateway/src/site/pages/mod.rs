@@ -9,12 +9,14 @@ pub mod dialogue_settings;
 pub mod moderation;
 pub mod proposals;
 pub mod publication_desk;
+pub mod publication_files;
 pub mod publication_form;
 pub mod publication_view;
 pub mod publications;
 pub mod questions;
 pub mod queue;
 pub mod reports;
+pub mod search;
 
 use miroir_proto::identity::v1 as id;
 use miroir_proto::reports::v1 as rp;

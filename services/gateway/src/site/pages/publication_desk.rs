@@ -51,7 +51,7 @@ fn writer_only(visitor: Visitor, insee: &str, space: Option<pb::Space>, here: &s
     }
 }
 
-fn not_found(visitor: Visitor) -> Response {
+pub(super) fn not_found(visitor: Visitor) -> Response {
     page::message(visitor, StatusCode::NOT_FOUND, "error-title", "error-not-found")
 }
 
@@ -193,13 +193,18 @@ struct FormPage {
     space_name: String,
     /// The content was just saved.
     saved: bool,
+    /// The files' forms: where a file is sent, its text alternative, and (published items) the revision's summary.
+    upload_href: String,
+    file_alt: Field,
+    file_summary: Field,
 }
 
 /// What a refused post of the form page leaves to show again.
-struct Refused<'f> {
-    errors: FormErrors,
-    form: &'static str,
-    typed: &'f FormData,
+pub(super) struct Refused<'f> {
+    pub errors: FormErrors,
+    /// "content", "publish", "archive", "files" (attach a file) or "remove" (take one off).
+    pub form: &'static str,
+    pub typed: &'f FormData,
 }
 
 /// Targets of a kind's form: publications a council decision may relate to, projects a note may follow.
@@ -241,7 +246,7 @@ async fn targets(state: &AppState, visitor: &Visitor, insee: &str, kind: &str) -
 
 /// Renders the form page of `kind` (a new draft when `p` is `None`).
 #[allow(clippy::too_many_arguments)]
-async fn form_page(
+pub(super) async fn form_page(
     state: &AppState,
     visitor: Visitor,
     commune: CommuneView,
@@ -320,6 +325,14 @@ async fn form_page(
         archive_href: format!("{}/archiver", publication_href(&insee, &id)),
         desk_href: desk_href(&insee, space),
         space_name: tr.t(space_name_key(space)),
+        upload_href: format!("{}/fichiers", publication_href(&insee, &id)),
+        file_alt: Field::new(tr, "alt_text", "pub-field-file-alt", "text")
+            .hint(tr, "pub-field-file-alt-hint")
+            .value(&typed_value("files", "alt_text"))
+            .optional(),
+        file_summary: Field::new(tr, "file_summary", "pub-field-summary", "text")
+            .hint(tr, "pub-field-summary-hint")
+            .value(&typed_value("files", "file_summary")),
         p: view,
         commune,
         saved,
@@ -504,7 +517,7 @@ pub async fn citizen_create(
 
 /// The commune and the publication, if the visitor writes in its space; else the answer instead.
 #[allow(clippy::result_large_err)]
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     visitor: Visitor,
     insee: &str,

@@ -284,6 +284,66 @@ pub struct PublicationView {
     pub budget: Option<BudgetView>,
     /// The id of the commune project a follow-up note follows ("" otherwise).
     pub follows: String,
+    /// Its current files, in the order they were added.
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// The site's path of a publication's file (served with the type the service read from its bytes).
+pub fn attachment_href(insee: &str, publication_id: &str, attachment_id: &str) -> String {
+    format!("{}/fichiers/{attachment_id}", publication_href(insee, publication_id))
+}
+
+/// A file of a publication as pages show it: a document to download, or an image shown with its text alternative.
+#[derive(Debug, Clone)]
+pub struct AttachmentView {
+    pub id: String,
+    pub href: String,
+    pub name: String,
+    pub is_image: bool,
+    /// "PDF", "JPEG", "PNG" or "WebP".
+    pub format: &'static str,
+    /// "1,2 Mo" / "1.2 MB".
+    pub size: String,
+    /// What an image shows; a PDF's optional description.
+    pub alt_text: String,
+    pub sha256: String,
+    pub added_at: String,
+}
+
+impl AttachmentView {
+    pub fn new(tr: &Tr, insee: &str, publication_id: &str, a: &pb::Attachment) -> Self {
+        let format = match a.media_type.as_str() {
+            "application/pdf" => "PDF",
+            "image/jpeg" => "JPEG",
+            "image/png" => "PNG",
+            "image/webp" => "WebP",
+            _ => "",
+        };
+        AttachmentView {
+            href: attachment_href(insee, publication_id, &a.attachment_id),
+            id: a.attachment_id.clone(),
+            name: a.display_name.clone(),
+            is_image: a.media_type.starts_with("image/"),
+            format,
+            size: file_size(tr, a.size_bytes),
+            alt_text: a.alt_text.clone(),
+            sha256: a.sha256.clone(),
+            added_at: tr.datetime(a.added_at_us),
+        }
+    }
+}
+
+/// A file's size in the page's language and units ("850 ko", "1,2 Mo" / "850 kB", "1.2 MB").
+pub fn file_size(tr: &Tr, bytes: u64) -> String {
+    const KB: f64 = 1000.0;
+    let value = bytes as f64;
+    if value < KB {
+        tr.t1("pub-size-bytes", &bytes.to_string())
+    } else if value < KB * KB {
+        tr.t1("pub-size-kb", &tr.number((value / KB).ceil(), 0))
+    } else {
+        tr.t1("pub-size-mb", &tr.number(value / (KB * KB), 1))
+    }
 }
 
 /// A publication's status: its code and catalogue key.
@@ -322,6 +382,7 @@ impl PublicationView {
             decision: details.decision.as_ref().map(|d| DecisionView::new(tr, d)),
             budget: details.budget.as_ref().map(|d| BudgetView::new(tr, d)),
             follows: details.follow_up.map(|f| f.project_publication_id).unwrap_or_default(),
+            attachments: p.attachments.iter().map(|a| AttachmentView::new(tr, insee, &p.publication_id, a)).collect(),
             id: p.publication_id,
             kind: p.kind,
             title: p.title,
@@ -432,12 +493,25 @@ pub struct RevisionView {
     pub diff: Vec<DiffLineView>,
     /// (what, before, after) of the kind's details that changed.
     pub changes: Vec<(String, String, String)>,
+    /// Files this revision attached.
+    pub files_added: Vec<AttachmentView>,
+    /// Files this revision took off (still readable here: nothing published disappears).
+    pub files_removed: Vec<AttachmentView>,
 }
 
 impl RevisionView {
-    pub fn new(tr: &Tr, r: &pb::Revision) -> Self {
+    pub fn new(tr: &Tr, insee: &str, publication_id: &str, r: &pb::Revision) -> Self {
         let body_changed = r.body_diff.iter().any(|l| l.op() != pb::DiffOp::Kept);
+        let missing_from = |these: &[pb::Attachment], those: &[pb::Attachment]| -> Vec<AttachmentView> {
+            these
+                .iter()
+                .filter(|a| !those.iter().any(|b| b.attachment_id == a.attachment_id))
+                .map(|a| AttachmentView::new(tr, insee, publication_id, a))
+                .collect()
+        };
         RevisionView {
+            files_added: missing_from(&r.attachments, &r.previous_attachments),
+            files_removed: missing_from(&r.previous_attachments, &r.attachments),
             revision: r.revision,
             summary: r.summary_of_change.clone(),
             at: tr.datetime(r.amended_at_us),

@@ -227,8 +227,9 @@ pub async fn show(
     let revisions = upstream::call(client.list_revisions(upstream::request(message, &visitor.forwarded()))).await;
     let tr = &visitor.tr;
     // Newest amendment first: what changed last is what a reader looks for.
-    let revisions =
-        Section::of("revisions", revisions, |r| r.revisions.iter().rev().map(|r| RevisionView::new(tr, r)).collect());
+    let revisions = Section::of("revisions", revisions, |r| {
+        r.revisions.iter().rev().map(|r| RevisionView::new(tr, &insee, &publication_id, r)).collect()
+    });
     let p = PublicationView::new(tr, &insee, publication);
     let space = if p.space == "citizen" { pb::Space::Citizen } else { pb::Space::Official };
     let (mut notes, mut decisions) = (Section::empty(), Section::empty());
