@@ -230,7 +230,10 @@ describe('publications from end to end', () => {
         await open(reader, state.path, LANG);
         const image = reader.locator('#publication-files img');
         assert.equal(await image.getAttribute('alt'), 'La cour de l\'école avant les travaux', 'the image says what it shows');
-        assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'and the browser shows it');
+        // Images load lazily: brought into view, it is decoded and shown.
+        await image.scrollIntoViewIfNeeded();
+        const width = await image.evaluate((img) => img.decode().then(() => img.naturalWidth, () => 0));
+        assert.ok(width > 0, 'and the browser shows it');
         const link = reader.locator('#publication-files a[download]');
         assert.match(await link.innerText(), /Télécharger « deliberation\.pdf »/);
         const download = await reader.request.get(new URL(await link.getAttribute('href'), reader.url()).href);
