@@ -129,8 +129,8 @@ async fn each_account_has_its_own_follows_and_request_ids(backend: Backend) {
     let second = h.api.follow(as_account(2, follow(&question, "same"))).await.expect("2 follows").into_inner();
     assert_eq!(second.follow.as_ref().map(|f| f.subject.as_str()), Some(question.as_str()));
     assert!(second.log_position > first.log_position);
-    assert_eq!(followed(&h.api, 1, 20).await, [report.clone()]);
-    assert_eq!(followed(&h.api, 2, 20).await, [question.clone()]);
+    assert_eq!(followed(&h.api, 1, 20).await, std::slice::from_ref(&report));
+    assert_eq!(followed(&h.api, 2, 20).await, std::slice::from_ref(&question));
 
     // Account 2 unfollowing account 1's subject changes only its own choice.
     h.api.unfollow(as_account(2, unfollow(&report, ""))).await.expect("2 opts out");
