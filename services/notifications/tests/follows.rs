@@ -136,6 +136,22 @@ async fn each_account_has_its_own_follows_and_request_ids(backend: Backend) {
     h.api.unfollow(as_account(2, unfollow(&report, ""))).await.expect("2 opts out");
     assert_eq!(followed(&h.api, 1, 20).await, [report]);
     assert_eq!(followed(&h.api, 2, 20).await, [question]);
+
+    // A request id already used for a follow, used again for a subscription,
+    // is not answered about the follow.
+    let space = pb::Subscription {
+        kind: pb::SubscriptionKind::Space.into(),
+        space: pb::Space::Citizen.into(),
+        ..Default::default()
+    };
+    let subscribe = pb::SubscribeRequest {
+        parent: format!("communes/{PARIS}"),
+        subscription: Some(space),
+        request_id: "same".into(),
+    };
+    let subscribed = h.api.subscribe(as_account(1, subscribe)).await.expect("subscribe").into_inner();
+    assert!(subscribed.log_position > second.log_position);
+    assert_eq!(subscribed.subscription.map(|s| s.space()), Some(pb::Space::Citizen));
 }
 
 on_both_backends!(

@@ -47,7 +47,7 @@ impl NotificationsApi {
         following: bool,
     ) -> Result<pb::FollowResponse, ApiError> {
         let at_us = now_us();
-        let aggregate = ("follow", follow_id(account_id, &subject));
+        let aggregate = (follow::AGGREGATE, follow_id(account_id, &subject));
         let executed = self
             .run::<FollowDecider>(account_id, subject.commune().as_str(), aggregate, request_id, || {
                 let (account_id, subject) = (account_id.to_owned(), subject.clone());

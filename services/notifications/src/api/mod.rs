@@ -89,26 +89,36 @@ impl NotificationsApi {
             commune: commune.to_owned(),
             aggregate_type: aggregate.0,
             aggregate_id: aggregate.1,
-            request_id: request_id.map(|id| idempotency_key(account_id, id)),
+            request_id: request_id.map(|id| idempotency_key(account_id, aggregate.0, id)),
         };
         let metadata = Metadata::for_command(account_id.to_owned(), request_id);
         Ok(execute::<D, _>(&self.store, &target, metadata, &NotificationsView, command).await?)
     }
 
-    /// Whether `account_id` already made the request `request_id` in `commune`
-    /// (a retry is answered with the first result, past any check).
-    async fn is_retry(&self, account_id: &str, commune: &str, request_id: Option<&str>) -> Result<bool, ApiError> {
+    /// Whether `account_id` already made the request `request_id` on an
+    /// `aggregate_type` in `commune` (a retry is answered with the first
+    /// result, past any check).
+    async fn is_retry(
+        &self,
+        account_id: &str,
+        commune: &str,
+        aggregate_type: &str,
+        request_id: Option<&str>,
+    ) -> Result<bool, ApiError> {
         let Some(request_id) = request_id else { return Ok(false) };
-        Ok(self.store.find_commit(commune, &idempotency_key(account_id, request_id)).await?.is_some())
+        let key = idempotency_key(account_id, aggregate_type, request_id);
+        Ok(self.store.find_commit(commune, &key).await?.is_some())
     }
 }
 
 /// The log's idempotency keys are per commune; here every command is one
 /// account's, so the key is the account's too: another account choosing the
-/// same `request_id` must neither be answered with this one's result nor
-/// see it. (The account id is a UUID: no `/` in it.)
-fn idempotency_key(account_id: &str, request_id: &str) -> String {
-    format!("{account_id}/{request_id}")
+/// same `request_id` must neither be answered with this one's result nor see
+/// it. It is also the aggregate type's, so that a client reusing a request id
+/// for a follow and then a subscription is not answered about the wrong kind
+/// of thing. (Account ids are UUIDs and types are plain words: no `/` in them.)
+fn idempotency_key(account_id: &str, aggregate_type: &str, request_id: &str) -> String {
+    format!("{account_id}/{aggregate_type}/{request_id}")
 }
 
 /// The signed-in account the call acts for (an integration client has none here).

@@ -31,7 +31,7 @@ impl NotificationsApi {
         let request_id = parse::request_id(&request.request_id)?;
         let at_us = now_us();
         // An account's, not a commune's: committed under no commune.
-        let aggregate = ("preferences", account_id.to_owned());
+        let aggregate = (preferences::AGGREGATE, account_id.to_owned());
         let executed = self
             .run::<PreferencesDecider>(account_id, "", aggregate, request_id.as_deref(), || preferences::Command::Set {
                 account_id: account_id.to_owned(),

@@ -35,7 +35,7 @@ impl NotificationsApi {
         let request_id = parse::request_id(&request.request_id)?;
         self.check_commune(&commune, "parent").await?;
         let db = self.store.database();
-        if !self.is_retry(account_id, commune.as_str(), request_id.as_deref()).await? {
+        if !self.is_retry(account_id, commune.as_str(), subscription::AGGREGATE, request_id.as_deref()).await? {
             if let Some(same) = query::same_subscription(db, account_id, commune.as_str(), &target).await? {
                 return Ok(pb::SubscriptionResponse { subscription: Some(same), log_position: 0 });
             }
@@ -52,7 +52,7 @@ impl NotificationsApi {
             .run::<SubscriptionDecider>(
                 account_id,
                 commune.as_str(),
-                ("subscription", id.clone()),
+                (subscription::AGGREGATE, id.clone()),
                 request_id.as_deref(),
                 || subscription::Command::Subscribe {
                     subscription_id: id.clone(),
@@ -86,7 +86,7 @@ impl NotificationsApi {
             .run::<SubscriptionDecider>(
                 account_id,
                 commune.as_str(),
-                ("subscription", id),
+                (subscription::AGGREGATE, id),
                 request_id.as_deref(),
                 || subscription::Command::Cancel { account_id: account_id.to_owned(), commune: commune.clone(), at_us },
             )

@@ -9,6 +9,9 @@ use sha2::{Digest, Sha256};
 
 use super::{DomainError, InseeCode, invalid};
 
+/// The aggregate type of an account's choice about one subject (id: [`follow_id`]).
+pub const AGGREGATE: &str = "follow";
+
 /// What can be followed, by the collection of its resource name. Projects
 /// and council decisions are publications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,9 @@ use miroir_proto::notifications::v1 as pb;
 
 use super::{DomainError, invalid};
 
+/// The aggregate type of an account's preferences (id: the account id).
+pub const AGGREGATE: &str = "preferences";
+
 /// When e-mail goes out; the in-app feed is filled whatever the cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EmailCadence {

@@ -8,6 +8,9 @@ use miroir_proto::notifications::v1 as pb;
 
 use super::{DomainError, InseeCode, invalid};
 
+/// The aggregate type of one subscription (id: the subscription id, a UUIDv7).
+pub const AGGREGATE: &str = "subscription";
+
 /// The largest area: a neighbourhood, not a department (every event in it is
 /// checked against every area subscription of its commune).
 pub const MAX_RADIUS_M: u32 = 5000;
