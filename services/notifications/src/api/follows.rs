@@ -1,8 +1,9 @@
 //! Follow, Unfollow and ListMyFollows: an account's choices about single subjects.
 
+use miroir_platform::clock::now_us;
 use miroir_proto::notifications::v1 as pb;
 
-use super::{NotificationsApi, now_us, parse};
+use super::{NotificationsApi, parse};
 use crate::domain::follow::{self, Follow, FollowDecider, Subject, follow_id};
 use crate::error::ApiError;
 use crate::read_model::query;

@@ -54,6 +54,7 @@ impl NotificationsApi {
         self
     }
 
+    /// Another limit than [`DEFAULT_SUBSCRIPTION_LIMIT`] (tests reach it quickly).
     pub fn with_subscription_limit(mut self, limit: u32) -> Self {
         self.subscription_limit = limit;
         self
@@ -128,10 +129,6 @@ fn account(principal: &Principal) -> Result<String, ApiError> {
         .account_id()
         .map(str::to_owned)
         .ok_or_else(|| ApiError::Auth(Status::permission_denied("this action needs a resident's account")))
-}
-
-fn now_us() -> i64 {
-    miroir_platform::clock::now_us()
 }
 
 #[tonic::async_trait]

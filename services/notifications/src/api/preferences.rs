@@ -1,8 +1,9 @@
 //! GetMyPreferences and SetMyPreferences: how an account wants to hear.
 
+use miroir_platform::clock::now_us;
 use miroir_proto::notifications::v1 as pb;
 
-use super::{NotificationsApi, now_us, parse};
+use super::{NotificationsApi, parse};
 use crate::domain::preferences::{self, Preferences, PreferencesDecider, Source};
 use crate::error::ApiError;
 use crate::read_model::query;

@@ -1,9 +1,10 @@
 //! Subscribe, CancelSubscription and ListMySubscriptions: an account's
 //! subscriptions to a category, an area or a space of a commune.
 
+use miroir_platform::clock::now_us;
 use miroir_proto::notifications::v1 as pb;
 
-use super::{NotificationsApi, now_us, parse};
+use super::{NotificationsApi, parse};
 use crate::domain::subscription::{self, SubscriptionDecider};
 use crate::error::ApiError;
 use crate::read_model::query;
