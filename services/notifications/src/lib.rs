@@ -1,0 +1,48 @@
+//! The notifications service: residents, agents and city IT hear about what
+//! concerns them. This crate owns what people decide about what they hear:
+//! the subjects they follow (reports, questions, proposals, publications),
+//! their subscriptions (a category of reports, an area, a whole space of a
+//! commune) and their preferences (e-mail cadence, language). Delivery (the
+//! intake of the other services' events, e-mail, webhooks, the feed) comes on
+//! top of these.
+//!
+//! - [`domain`] — the deciders (pure: no I/O, no clock) and their validated values.
+//! - [`read_model`] — the tables written inline with the events, and their queries.
+//! - [`api`] — the gRPC API (`miroir.notifications.v1.Notifications`): each
+//!   account acts for itself only.
+//! - [`error`] — errors mapped to gRPC statuses.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod read_model;
+
+use miroir_eventstore::EventStore;
+use miroir_platform::storage::{Database, Migration, StorageError, migrate};
+
+/// The name of this service's log and stream.
+pub const SERVICE: &str = "notifications";
+
+/// The checkpoint, in this service's database, of its copy of identity's
+/// communes ([`miroir_communes`]): with [`api::NotificationsApi::requiring_registered_communes`],
+/// follows and subscriptions are taken only for registered, open communes.
+pub const COMMUNES_CONSUMER: &str = "notifications:communes-from-identity";
+
+const FILES: &[Migration] = miroir_platform::migrations!("notifications", 1 => "0001_notifications.sql");
+
+/// This service's migrations: its own files, and the shared `communes` table
+/// (with its commitment column) as versions 2 and 3.
+pub const MIGRATIONS: &[Migration] =
+    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3)];
+
+/// Applies the event store's and this service's migrations.
+pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {
+    migrate(db, "eventstore", miroir_eventstore::MIGRATIONS).await?;
+    migrate(db, SERVICE, MIGRATIONS).await?;
+    Ok(())
+}
+
+/// Opens the service's log (after [`migrate_database`]).
+pub async fn open(db: Database) -> Result<EventStore, sqlx::Error> {
+    EventStore::open(db, SERVICE).await
+}

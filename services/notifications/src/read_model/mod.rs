@@ -1,0 +1,11 @@
+//! The notifications service's read model of its own log, written inline with
+//! the events (so the service reads its own writes): follows, subscriptions,
+//! preferences.
+//!
+//! - [`projection`] — how each event changes the tables.
+//! - [`query`] — what the API reads: an account's own rows, pages newest first.
+
+pub mod projection;
+pub mod query;
+
+pub use projection::NotificationsView;
