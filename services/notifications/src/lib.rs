@@ -28,12 +28,16 @@ pub const SERVICE: &str = "notifications";
 /// follows and subscriptions are taken only for registered, open communes.
 pub const COMMUNES_CONSUMER: &str = "notifications:communes-from-identity";
 
-const FILES: &[Migration] = miroir_platform::migrations!("notifications", 1 => "0001_notifications.sql");
+const FILES: &[Migration] = miroir_platform::migrations!(
+    "notifications",
+    1 => "0001_notifications.sql",
+    4 => "0004_delivery.sql",
+);
 
 /// This service's migrations: its own files, and the shared `communes` table
 /// (with its commitment column) as versions 2 and 3.
 pub const MIGRATIONS: &[Migration] =
-    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3)];
+    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3), FILES[1]];
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {
