@@ -17,7 +17,7 @@ bin="${CARGO_TARGET_DIR:-target}/release/miroir"
 
 # One database per service, as in production.
 base="${POSTGRES_ADMIN_URL%/*}"
-for service in identity reports publications dialogue; do
+for service in identity reports publications dialogue notifications; do
     psql "$POSTGRES_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'miroir_$service'" | grep -q 1 \
         || psql "$POSTGRES_ADMIN_URL" -c "CREATE DATABASE miroir_$service"
 done
@@ -28,7 +28,12 @@ if ! "$bin" admin --database-url "$base/miroir_identity" list-communes | grep -q
     "$bin" admin --database-url "$base/miroir_identity" create-admin --commune 75056 --email admin@paris.example
 fi
 
-export MIROIR_NATS_URL MIROIR_LOG_FORMAT="${MIROIR_LOG_FORMAT:-text}" MIROIR_IDENTITY_URL=http://127.0.0.1:50052
+# The secret identity and notifications share for the directory of addresses: kept beside the local state.
+secret_file="$state/internal-secret"
+[[ -s "$secret_file" ]] || (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret_file")
+MIROIR_INTERNAL_SECRET="$(cat "$secret_file")"
+export MIROIR_NATS_URL MIROIR_LOG_FORMAT="${MIROIR_LOG_FORMAT:-text}" MIROIR_IDENTITY_URL=http://127.0.0.1:50052 \
+    MIROIR_INTERNAL_SECRET
 trap 'kill 0' EXIT
 MIROIR_DATABASE_URL="$base/miroir_identity" MIROIR_GRPC_LISTEN=127.0.0.1:50052 MIROIR_ADMIN_LISTEN=127.0.0.1:9092 \
     "$bin" serve identity &
@@ -40,6 +45,8 @@ MIROIR_DATABASE_URL="$base/miroir_publications" MIROIR_GRPC_LISTEN=127.0.0.1:500
     "$bin" serve publications &
 MIROIR_DATABASE_URL="$base/miroir_dialogue" MIROIR_GRPC_LISTEN=127.0.0.1:50054 MIROIR_ADMIN_LISTEN=127.0.0.1:9094 \
     "$bin" serve dialogue &
+MIROIR_DATABASE_URL="$base/miroir_notifications" MIROIR_GRPC_LISTEN=127.0.0.1:50055 MIROIR_ADMIN_LISTEN=127.0.0.1:9095 \
+    "$bin" serve notifications &
 MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_PUBLICATIONS_URL=http://127.0.0.1:50053 \
     MIROIR_DIALOGUE_URL=http://127.0.0.1:50054 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
     "$bin" serve gateway &

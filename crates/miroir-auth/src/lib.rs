@@ -5,12 +5,14 @@
 //!   signing key set and its JWKS, verified locally by every service.
 //! - [`grpc`] — the tonic interceptor that turns the `authorization` metadata
 //!   into a [`Principal`] on the request, and the check each command calls.
+//! - [`internal`] — calls between Miroir's own services (a shared secret).
 //!
 //! The identity service (accounts, sessions, refresh tokens, key rotation)
 //! issues these tokens; until it exists, `miroir token` mints them from the
 //! deployment's signing key.
 
 pub mod grpc;
+pub mod internal;
 pub mod role;
 pub mod token;
 

@@ -25,7 +25,8 @@ pub enum Command {
     /// Runs every component in one process with embedded storage (SQLite in the data folder, in-process bus).
     Up(UpArgs),
     /// Runs one component on NATS JetStream and PostgreSQL, configured by the environment.
-    Serve(ServeArgs),
+    // Boxed: the service settings dwarf the other commands' (parsed once, at start).
+    Serve(Box<ServeArgs>),
     /// Applies a component's database migrations, then exits.
     Migrate(MigrateArgs),
     /// Operator tasks on the identity database: communes, first administrators, integration clients.
@@ -58,6 +59,8 @@ pub enum Component {
     Publications,
     /// Public questions and answers, proposals, comment threads and their moderation.
     Dialogue,
+    /// Follows, subscriptions and notification preferences; delivery of what concerns each person.
+    Notifications,
 }
 
 impl Component {
@@ -68,6 +71,7 @@ impl Component {
             Component::Reports => "reports",
             Component::Publications => "publications",
             Component::Dialogue => "dialogue",
+            Component::Notifications => "notifications",
         }
     }
 }
@@ -108,6 +112,14 @@ pub struct ServiceArgs {
     /// Where the gateway reaches the dialogue service.
     #[arg(long, env = "MIROIR_DIALOGUE_URL", default_value = "http://127.0.0.1:50054")]
     pub dialogue_url: String,
+    /// Where the gateway reaches the notifications service.
+    #[arg(long, env = "MIROIR_NOTIFICATIONS_URL", default_value = "http://127.0.0.1:50055")]
+    pub notifications_url: String,
+    /// The secret Miroir's own services share for internal calls (identity's directory of addresses, asked by
+    /// notifications): at least 32 printable characters, the same in identity and notifications. Unset: the
+    /// directory is closed.
+    #[arg(long, env = "MIROIR_INTERNAL_SECRET", hide_env_values = true)]
+    pub internal_secret: Option<String>,
     /// Where services reach the identity service (token keys) and the gateway its API.
     #[arg(long, env = "MIROIR_IDENTITY_URL", default_value = "http://127.0.0.1:50052")]
     pub identity_url: String,

@@ -37,6 +37,9 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     let db = open_sqlite(&args.data, "dialogue").await?;
     miroir_dialogue::migrate_database(&db).await?;
     let dialogue = miroir_dialogue::open(db).await?;
+    let db = open_sqlite(&args.data, "notifications").await?;
+    miroir_notifications::migrate_database(&db).await?;
+    let notifications = miroir_notifications::open(db).await?;
     let demo_env = if args.no_demo {
         None
     } else {
@@ -60,7 +63,18 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     let identity_feed: std::sync::Arc<dyn miroir_eventstore::feed::EventFeed> =
         std::sync::Arc::new(miroir_eventstore::feed::LocalFeed::new([identity.store().clone()]));
     supervisor.spawn("jwks-refresh", jwks::refresh(identity_url.clone(), verifier.clone(), token.clone()));
-    component::identity::start(&mut supervisor, identity, None, verifier.clone(), identity_grpc, &readiness, &metrics)?;
+    // One process: notifications reads addresses in-process, the directory stays closed to the network.
+    let internal = miroir_auth::internal::InternalSecret::none();
+    component::identity::start(
+        &mut supervisor,
+        identity,
+        None,
+        verifier.clone(),
+        identity_grpc,
+        &readiness,
+        &metrics,
+        internal,
+    )?;
 
     // One object store for report photos and publications' attachments, as `serve` has (MIROIR_OBJECT_STORE): each
     // service keeps to its own prefix. The folder keeps its first name so that existing photos stay where they are.
@@ -103,9 +117,21 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     component::dialogue::start(
         &mut supervisor,
         dialogue,
+        identity_feed.clone(),
+        verifier.clone(),
+        dialogue_grpc,
+        &readiness,
+        &metrics,
+        None,
+    )
+    .await?;
+    let notifications_grpc = bind("notifications", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    component::notifications::start(
+        &mut supervisor,
+        notifications,
         identity_feed,
         verifier,
-        dialogue_grpc,
+        notifications_grpc,
         &readiness,
         &metrics,
         None,

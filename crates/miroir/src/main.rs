@@ -49,7 +49,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
     match cli.command {
         Command::Up(args) => embedded::run(args, miroir_platform::shutdown::on_signals()).await,
-        Command::Serve(args) => serve::run(args, miroir_platform::shutdown::on_signals()).await,
+        Command::Serve(args) => serve::run(*args, miroir_platform::shutdown::on_signals()).await,
         Command::Migrate(args) => {
             let db = Database::connect(&args.database_url, &PoolConfig::default()).await?;
             match args.component {
@@ -57,6 +57,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Component::Identity => miroir_identity::migrate_database(&db).await?,
                 Component::Publications => miroir_publications::migrate_database(&db).await?,
                 Component::Dialogue => miroir_dialogue::migrate_database(&db).await?,
+                Component::Notifications => miroir_notifications::migrate_database(&db).await?,
                 Component::Gateway => anyhow::bail!("the gateway has no database"),
             }
             println!("{}: migrations applied", args.component.name());

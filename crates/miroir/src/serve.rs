@@ -35,6 +35,8 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             let grpc = bind(name, "grpc", common.grpc_listen).await?;
             let own_url = format!("http://{}", grpc.local_addr()?);
             supervisor.spawn("jwks-refresh", jwks::refresh(own_url, verifier.clone(), token.clone()));
+            let internal = miroir_auth::internal::InternalSecret::from_setting(common.internal_secret.as_deref())
+                .context("MIROIR_INTERNAL_SECRET")?;
             component::identity::start(
                 &mut supervisor,
                 identity,
@@ -43,6 +45,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 grpc,
                 &readiness,
                 &metrics,
+                internal,
             )?;
         }
         Component::Reports => {
@@ -107,6 +110,28 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
             let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
             component::dialogue::start(
+                &mut supervisor,
+                store,
+                identity_feed,
+                verifier,
+                grpc,
+                &readiness,
+                &metrics,
+                Some(bus),
+            )
+            .await?;
+        }
+        Component::Notifications => {
+            let db = connect(common, name).await?;
+            miroir_notifications::migrate_database(&db).await?;
+            let store = miroir_notifications::open(db).await?;
+            let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
+            let grpc = bind(name, "grpc", common.grpc_listen).await?;
+            let verifier = jwks::initial(&common.identity_url, &token).await;
+            supervisor
+                .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
+            let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
+            component::notifications::start(
                 &mut supervisor,
                 store,
                 identity_feed,

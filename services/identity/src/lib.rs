@@ -10,6 +10,7 @@
 pub mod api;
 pub mod core;
 pub mod crypto;
+pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod keys;

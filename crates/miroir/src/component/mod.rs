@@ -5,6 +5,7 @@ pub mod communes;
 pub mod dialogue;
 pub mod gateway;
 pub mod identity;
+pub mod notifications;
 pub mod publications;
 pub mod reports;
 

@@ -1,0 +1,70 @@
+//! The notifications component: its gRPC API (follows, subscriptions,
+//! preferences) over its event store, its copy of identity's communes (it
+//! takes follows and subscriptions only for registered, open communes) and,
+//! in the microservices mode, the relay that copies its log to JetStream.
+
+use std::sync::Arc;
+
+use miroir_bus::{JetStreamBus, Relay};
+use miroir_eventstore::EventStore;
+use miroir_eventstore::feed::EventFeed;
+use miroir_notifications::api::NotificationsApi;
+use miroir_platform::health::Readiness;
+use miroir_platform::metrics::Metrics;
+use miroir_proto::notifications::v1::notifications_server::NotificationsServer;
+use tokio::net::TcpListener;
+
+use crate::supervisor::Supervisor;
+
+const SERVICE_NAME: &str = "miroir.notifications.v1.Notifications";
+
+/// Requests are a few identifiers and settings.
+const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+#[allow(clippy::too_many_arguments)]
+pub async fn start(
+    supervisor: &mut Supervisor,
+    store: EventStore,
+    identity_feed: Arc<dyn EventFeed>,
+    verifier: miroir_auth::Verifier,
+    grpc: TcpListener,
+    readiness: &Readiness,
+    metrics: &Metrics,
+    relay_to: Option<JetStreamBus>,
+) -> anyhow::Result<()> {
+    let ready = readiness.register("notifications");
+    let token = supervisor.token();
+    if let Some(bus) = relay_to {
+        supervisor.spawn("notifications-relay", Relay::new(store.clone(), bus).run(token.clone()));
+    }
+    // Learn the communes registered so far before taking commands, then follow.
+    let db = store.database().clone();
+    super::communes::catch_up_then_follow(
+        supervisor,
+        "notifications-communes",
+        db,
+        identity_feed,
+        miroir_notifications::COMMUNES_CONSUMER,
+    )
+    .await;
+    let api = NotificationsApi::new(store).requiring_registered_communes();
+    let service = tonic::service::interceptor::InterceptedService::new(
+        NotificationsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
+        miroir_auth::grpc::authenticate(verifier),
+    );
+    let routes = miroir_platform::metrics::instrument_grpc(metrics, tonic::service::Routes::new(service))?;
+    let readiness = readiness.clone();
+    ready.set_ready(true);
+    supervisor.spawn(
+        "notifications-grpc",
+        miroir_platform::grpc::serve_services(
+            grpc,
+            routes,
+            miroir_proto::FILE_DESCRIPTOR_SET,
+            &[SERVICE_NAME],
+            readiness,
+            token,
+        ),
+    );
+    Ok(())
+}
