@@ -86,7 +86,22 @@ async fn an_unfollow_is_kept_even_before_any_follow(backend: Backend) {
     assert!(followed(&h.api, 1, 20).await.is_empty());
 
     h.api.follow(as_account(1, follow(&proposal, ""))).await.expect("changes its mind");
-    assert_eq!(followed(&h.api, 1, 20).await, [proposal]);
+    assert_eq!(followed(&h.api, 1, 20).await, [proposal.clone()]);
+
+    // One subject's state, for the account alone: followed, unfollowed, or never chosen.
+    let one = |n: u32, subject: &str| {
+        let request = as_account(n, pb::GetMyFollowRequest { subject: subject.into() });
+        let api = &h.api;
+        async move { api.get_my_follow(request).await.expect("get").into_inner() }
+    };
+    let mine = one(1, &proposal).await;
+    assert_eq!((mine.following, mine.origin()), (true, pb::FollowOrigin::Explicit));
+    let theirs = one(2, &proposal).await;
+    assert_eq!((theirs.following, theirs.origin(), theirs.since_us), (false, pb::FollowOrigin::Unspecified, 0));
+    let bad = h.api.get_my_follow(as_account(1, pb::GetMyFollowRequest { subject: "communes/x".into() })).await;
+    assert_eq!(bad.expect_err("bad subject").code(), Code::InvalidArgument);
+    let anonymous = h.api.get_my_follow(Request::new(pb::GetMyFollowRequest { subject: proposal.clone() })).await;
+    assert_eq!(anonymous.expect_err("anonymous").code(), Code::Unauthenticated);
 }
 
 async fn bad_input_is_refused_on_its_field(backend: Backend) {

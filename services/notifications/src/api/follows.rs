@@ -65,6 +65,16 @@ impl NotificationsApi {
         })
     }
 
+    pub(super) async fn follow_of_subject(
+        &self,
+        account_id: &str,
+        request: pb::GetMyFollowRequest,
+    ) -> Result<pb::Follow, ApiError> {
+        let subject = Subject::parse(&request.subject)?;
+        let found = query::one_follow(self.store.database(), account_id, subject.as_str()).await?;
+        Ok(found.unwrap_or(pb::Follow { subject: subject.as_str().to_owned(), ..Default::default() }))
+    }
+
     pub(super) async fn follows_of(
         &self,
         account_id: &str,

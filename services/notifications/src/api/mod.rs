@@ -3,7 +3,7 @@
 //! read model. Every call acts for the signed-in account itself: requests
 //! carry no account id, and what another account has is NOT_FOUND.
 //!
-//! - [`follows`] — Follow, Unfollow, ListMyFollows.
+//! - [`follows`] — Follow, Unfollow, GetMyFollow, ListMyFollows.
 //! - [`subscriptions`] — Subscribe, CancelSubscription, ListMySubscriptions.
 //! - [`preferences`] — GetMyPreferences, SetMyPreferences.
 //! - [`parse`] — request fields → validated values.
@@ -149,6 +149,11 @@ impl NotificationsRpc for NotificationsApi {
     ) -> Result<Response<pb::ListMyFollowsResponse>, Status> {
         let account = account(&principal(&request))?;
         Ok(Response::new(self.follows_of(&account, request.into_inner()).await?))
+    }
+
+    async fn get_my_follow(&self, request: Request<pb::GetMyFollowRequest>) -> Result<Response<pb::Follow>, Status> {
+        let account = account(&principal(&request))?;
+        Ok(Response::new(self.follow_of_subject(&account, request.into_inner()).await?))
     }
 
     async fn subscribe(

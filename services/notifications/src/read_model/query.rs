@@ -55,6 +55,17 @@ fn follow(row: &AnyRow) -> Result<pb::Follow, sqlx::Error> {
     })
 }
 
+/// `account_id`'s follow of one subject, if it ever followed or unfollowed it (or was made a follower).
+pub async fn one_follow(db: &Database, account_id: &str, subject: &str) -> Result<Option<pb::Follow>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT subject, following, origin, since_us FROM follows WHERE account_id = $1 AND subject = $2")
+            .bind(account_id)
+            .bind(subject)
+            .fetch_optional(db.pool())
+            .await?;
+    row.as_ref().map(follow).transpose()
+}
+
 /// What `account_id` follows (not what it unfollowed), most recent first, after `after`.
 pub async fn list_follows(
     db: &Database,
