@@ -126,6 +126,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     )
     .await?;
     let notifications_grpc = bind("notifications", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let notifications_url = format!("http://{}", notifications_grpc.local_addr()?);
     component::notifications::start(
         &mut supervisor,
         notifications,
@@ -139,7 +140,8 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     .await?;
 
     let admin_routes = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
-    let config = miroir_gateway::GatewayConfig { reports_url, identity_url, publications_url, dialogue_url };
+    let config =
+        miroir_gateway::GatewayConfig { reports_url, identity_url, publications_url, dialogue_url, notifications_url };
     component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin_routes)).await?;
 
     println!(

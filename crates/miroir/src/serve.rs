@@ -150,6 +150,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 identity_url: common.identity_url.clone(),
                 publications_url: common.publications_url.clone(),
                 dialogue_url: common.dialogue_url.clone(),
+                notifications_url: common.notifications_url.clone(),
             };
             component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, None).await?;
         }

@@ -40,6 +40,8 @@ pub struct GatewayConfig {
     pub publications_url: String,
     /// gRPC URL of the dialogue service, e.g. `http://127.0.0.1:50054`.
     pub dialogue_url: String,
+    /// gRPC URL of the notifications service, e.g. `http://127.0.0.1:50055`.
+    pub notifications_url: String,
 }
 
 /// What every handler shares: the clients of the services. Cheap to clone
@@ -50,6 +52,7 @@ pub struct AppState {
     pub(crate) identity: upstream::IdentityClient,
     pub(crate) publications: upstream::PublicationsClient,
     pub(crate) dialogue: upstream::DialogueClient,
+    pub(crate) notifications: upstream::NotificationsClient,
     /// Form posts per client address (the site's rate limit).
     pub(crate) limiter: site::forms::PostLimiter,
     /// Access tokens of Open311 `api_key`s, until shortly before they expire.
@@ -70,6 +73,7 @@ impl AppState {
             identity: upstream::identity_client(channels.identity),
             publications: upstream::publications_client(channels.publications),
             dialogue: upstream::dialogue_client(channels.dialogue),
+            notifications: upstream::notifications_client(channels.notifications),
             limiter: site::forms::PostLimiter::default(),
             open311_tokens: open311::TokenCache::default(),
         }
@@ -84,6 +88,7 @@ impl AppState {
             identity: upstream::lazy_channel(&config.identity_url)?,
             publications: upstream::lazy_channel(&config.publications_url)?,
             dialogue: upstream::lazy_channel(&config.dialogue_url)?,
+            notifications: upstream::lazy_channel(&config.notifications_url)?,
         }))
     }
 }
@@ -94,6 +99,7 @@ pub struct Channels {
     pub identity: Channel,
     pub publications: Channel,
     pub dialogue: Channel,
+    pub notifications: Channel,
 }
 
 /// The gateway's router, ready to serve: [`router`] with the HTTP request

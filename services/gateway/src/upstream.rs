@@ -8,6 +8,7 @@ use std::time::Duration;
 use miroir_platform::telemetry::propagate_interceptor;
 use miroir_proto::dialogue::v1::dialogue_client;
 use miroir_proto::identity::v1::identity_client;
+use miroir_proto::notifications::v1::notifications_client;
 use miroir_proto::publications::v1::publications_client;
 use miroir_proto::reports::v1::reports_client;
 use tonic::service::interceptor::InterceptedService;
@@ -39,6 +40,9 @@ pub type PublicationsClient = publications_client::PublicationsClient<Intercepte
 
 /// The dialogue client, forwarding the trace context on every call.
 pub type DialogueClient = dialogue_client::DialogueClient<InterceptedService<Channel, Interceptor>>;
+
+/// The notifications client, forwarding the trace context on every call.
+pub type NotificationsClient = notifications_client::NotificationsClient<InterceptedService<Channel, Interceptor>>;
 
 /// A channel to `url` (`http://host:port`) that connects on first use and
 /// reconnects as needed, so that the gateway can start before the services.
@@ -72,6 +76,10 @@ pub fn publications_client(channel: Channel) -> PublicationsClient {
 
 pub fn dialogue_client(channel: Channel) -> DialogueClient {
     dialogue_client::DialogueClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+}
+
+pub fn notifications_client(channel: Channel) -> NotificationsClient {
+    notifications_client::NotificationsClient::with_interceptor(channel, propagate_interceptor as Interceptor)
 }
 
 /// A gRPC request carrying `message`, the caller's credentials and a

@@ -87,6 +87,7 @@ async fn site() -> Site {
             identity_url,
             publications_url: "http://127.0.0.1:9".to_owned(),
             dialogue_url: "http://127.0.0.1:9".to_owned(),
+            notifications_url: "http://127.0.0.1:9".to_owned(),
         },
         &Metrics::new("gateway").expect("metrics"),
     )

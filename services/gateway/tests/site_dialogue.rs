@@ -104,8 +104,13 @@ async fn site(posts: u32) -> Site {
         tonic::service::Routes::new(DialogueServer::with_interceptor(api, miroir_auth::grpc::authenticate(verifier)));
     let dialogue_url = serve_grpc(dialogue_routes, &token).await;
 
-    let config =
-        GatewayConfig { reports_url, identity_url, publications_url: "http://127.0.0.1:9".to_owned(), dialogue_url };
+    let config = GatewayConfig {
+        reports_url,
+        identity_url,
+        publications_url: "http://127.0.0.1:9".to_owned(),
+        dialogue_url,
+        notifications_url: "http://127.0.0.1:9".to_owned(),
+    };
     let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
     let base = format!("http://{}", listener.local_addr().expect("address"));

@@ -110,7 +110,13 @@ async fn site() -> Site {
         &token,
     )
     .await;
-    let config = GatewayConfig { reports_url, identity_url, publications_url, dialogue_url };
+    let config = GatewayConfig {
+        reports_url,
+        identity_url,
+        publications_url,
+        dialogue_url,
+        notifications_url: "http://127.0.0.1:9".to_owned(),
+    };
     let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
     let base = format!("http://{}", listener.local_addr().expect("address"));

@@ -72,6 +72,13 @@ pub fn routes() -> Router<AppState> {
         .route("/compte/supprimer", post(account::delete))
         .route("/compte/verifier", get(account::verify))
         .route("/compte/mot-de-passe", get(account::reset_form).post(account::reset))
+        .route("/compte/suivre", post(pages::follow::post))
+        .route("/compte/notifications", get(pages::notifications::show).post(pages::notifications::save))
+        .route("/compte/notifications/resilier", post(pages::notifications::cancel))
+        .route(
+            "/c/{insee}/abonnements",
+            get(pages::notifications::subscribe_form).post(pages::notifications::subscribe),
+        )
         .route("/static/{name}", get(assets::serve))
         .merge(publication_routes())
 }

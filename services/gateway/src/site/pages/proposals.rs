@@ -278,6 +278,7 @@ struct Show {
     /// Which form the errors are about ("support", "answer").
     error_form: &'static str,
     comments: CommentsView,
+    follow: Option<super::follow::FollowButton>,
 }
 
 async fn show_page(
@@ -300,7 +301,10 @@ async fn show_page(
         Err(error) => return error_page(visitor, &error),
     };
     let proposal = ProposalView::new(&visitor, insee, proposal);
-    let comments = comments::thread(state, &visitor, insee, &name, &proposal.href).await;
+    let (comments, follow) = tokio::join!(
+        comments::thread(state, &visitor, insee, &name, &proposal.href),
+        super::follow::button(state, &visitor, &name, &proposal.href),
+    );
     let tr = &visitor.tr;
     let answer_fields = vec![Field::new(tr, "answer", "dlg-field-answer", "textarea").value(typed.get("answer"))];
     let (status, error_form, errors) =
@@ -323,6 +327,7 @@ async fn show_page(
         errors,
         error_form,
         comments,
+        follow,
     };
     render(visitor, status, &page)
 }

@@ -207,6 +207,8 @@ struct Show {
     related: Vec<LinkView>,
     /// The public thread of a published (or archived) item; drafts have none.
     comments: Option<super::comments::CommentsView>,
+    /// Published items can be followed (amendments, archiving, comments).
+    follow: Option<super::follow::FollowButton>,
 }
 
 pub async fn show(
@@ -261,11 +263,15 @@ pub async fn show(
         }
     }
     let writer = writes(&visitor, &insee, space);
-    let comments = if matches!(p.status, "published" | "archived") {
-        let target = publication_name(&insee, &p.id);
-        Some(super::comments::thread(&state, &visitor, &insee, &target, &publication_href(&insee, &p.id)).await)
+    let (comments, follow) = if matches!(p.status, "published" | "archived") {
+        let (target, href) = (publication_name(&insee, &p.id), publication_href(&insee, &p.id));
+        let (comments, follow) = tokio::join!(
+            super::comments::thread(&state, &visitor, &insee, &target, &href),
+            super::follow::button(&state, &visitor, &target, &href),
+        );
+        (Some(comments), follow)
     } else {
-        None
+        (None, None)
     };
     let space_name = visitor.tr.t(if space == pb::Space::Citizen { "citizen-space" } else { "official-space" });
     let page = Show {
@@ -283,6 +289,7 @@ pub async fn show(
         followed,
         related,
         comments,
+        follow,
         p,
     };
     render(visitor, StatusCode::OK, &page)

@@ -264,6 +264,7 @@ struct Show {
     errors: FormErrors,
     /// Which form the errors are about ("answer", "redirect").
     error_form: &'static str,
+    follow: Option<super::follow::FollowButton>,
 }
 
 async fn show_page(
@@ -285,6 +286,7 @@ async fn show_page(
         Err(error) => return error_page(visitor, &error),
     };
     let question = QuestionView::new(&visitor, insee, question);
+    let follow = super::follow::button(state, &visitor, &resource(insee, "questions", id), &question.href).await;
     let open = question.status_class == "open";
     let tr = &visitor.tr;
     let answer_fields = vec![Field::new(tr, "answer", "dlg-field-answer", "textarea").value(typed.get("answer"))];
@@ -309,6 +311,7 @@ async fn show_page(
         redirect_fields,
         errors,
         error_form,
+        follow,
     };
     render(visitor, status, &page)
 }

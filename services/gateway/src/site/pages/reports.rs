@@ -693,6 +693,7 @@ struct Show {
     assigned_to: String,
     map: MapData,
     comments: super::comments::CommentsView,
+    follow: Option<super::follow::FollowButton>,
 }
 
 /// Who an account id is, as staff pages say it (names are identity's; ids are what the reports service knows).
@@ -807,9 +808,11 @@ async fn show_page(
             .map(|(value, key)| (value, tr.t(key)))
             .collect();
     let map = MapData::new(&map_points(insee, std::slice::from_ref(&report)));
-    let comments =
-        super::comments::thread(state, &visitor, insee, &report_name(insee, report_id), &report_href(insee, report_id))
-            .await;
+    let (name, href) = (report_name(insee, report_id), report_href(insee, report_id));
+    let (comments, follow) = tokio::join!(
+        super::comments::thread(state, &visitor, insee, &name, &href),
+        super::follow::button(state, &visitor, &name, &href),
+    );
     let mut frame = Frame::new(&visitor, report.title.clone());
     frame.with_map();
     let signed_in = visitor.user.is_some();
@@ -840,6 +843,7 @@ async fn show_page(
         assigned_to,
         map,
         comments,
+        follow,
     };
     render(visitor, status, &page)
 }

@@ -1,0 +1,377 @@
+//! Following, subscribing and notification preferences on the site, over the
+//! real identity, reports, dialogue and notifications services: the follow
+//! button on a question's and a proposal's page, the account's notifications
+//! page (preferences, follows with their titles, subscriptions), a commune's
+//! subscriptions page, with CSRF, bad input said beside its field, and each
+//! account alone with its own choices.
+
+use std::net::SocketAddr;
+
+use miroir_auth::Verifier;
+use miroir_dialogue::api::{DialogueApi, PostingLimit};
+use miroir_gateway::{GatewayConfig, build};
+use miroir_identity::api::IdentityApi;
+use miroir_identity::{IdentityConfig, operator_cli};
+use miroir_notifications::api::NotificationsApi;
+use miroir_platform::health::Readiness;
+use miroir_platform::metrics::Metrics;
+use miroir_platform::storage::testing::TestDatabase;
+use miroir_proto::dialogue::v1::dialogue_server::DialogueServer;
+use miroir_proto::identity::v1::identity_server::IdentityServer;
+use miroir_proto::notifications::v1::notifications_server::NotificationsServer;
+use miroir_proto::reports::v1::reports_server::ReportsServer;
+use miroir_reports::api::{Links, ReportsApi};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+const PASSWORD: &str = "le chat dort au soleil";
+
+struct Site {
+    base: String,
+    http: reqwest::Client,
+    identity: miroir_identity::Identity,
+    token: CancellationToken,
+    _dbs: (TestDatabase, TestDatabase, TestDatabase, TestDatabase),
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.token.cancel();
+    }
+}
+
+async fn serve_grpc(routes: tonic::service::Routes, token: &CancellationToken) -> String {
+    let readiness = Readiness::new();
+    readiness.register("test").set_ready(true);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gRPC");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(miroir_platform::grpc::serve(
+        listener,
+        routes,
+        miroir_proto::FILE_DESCRIPTOR_SET,
+        readiness,
+        token.clone(),
+    ));
+    url
+}
+
+/// The site with a posting limit of `posts` per account in ten minutes, and a 10-day answer commitment.
+async fn site(posts: u32) -> Site {
+    let token = CancellationToken::new();
+    let identity_db = TestDatabase::sqlite().await;
+    miroir_identity::migrate_database(&identity_db.db).await.expect("migrate identity");
+    let config = IdentityConfig { log_links: false, public_url: String::new() };
+    let identity = miroir_identity::open(identity_db.db.clone(), config).await.expect("identity");
+    for (insee, name, department) in [("75056", "Paris", "75"), ("69123", "Lyon", "69")] {
+        identity.register_commune(&operator_cli(), insee, name, department, "Collectif", 7, "").await.expect("commune");
+    }
+    let verifier = Verifier::from_jwks(&identity.jwks().await.expect("jwks")).expect("verifier");
+    let identity_routes = tonic::service::Routes::new(IdentityServer::with_interceptor(
+        IdentityApi::new(identity.clone()),
+        miroir_auth::grpc::authenticate(verifier.clone()),
+    ));
+    let identity_url = serve_grpc(identity_routes, &token).await;
+
+    let reports_db = TestDatabase::sqlite().await;
+    miroir_reports::migrate_database(&reports_db.db).await.expect("migrate reports");
+    let store = miroir_reports::open(reports_db.db.clone()).await.expect("reports");
+    let links = Links { public_url: String::new(), log_links: false, sink: None };
+    let reports_routes = tonic::service::Routes::new(ReportsServer::with_interceptor(
+        ReportsApi::new(store).with_links(links),
+        miroir_auth::grpc::authenticate(verifier.clone()),
+    ));
+    let reports_url = serve_grpc(reports_routes, &token).await;
+
+    let dialogue_db = TestDatabase::sqlite().await;
+    miroir_dialogue::migrate_database(&dialogue_db.db).await.expect("migrate dialogue");
+    let store = miroir_dialogue::open(dialogue_db.db.clone()).await.expect("dialogue");
+    let api = DialogueApi::new(store)
+        .with_commitment_days(10)
+        .with_posting_limit(PostingLimit { posts, window_us: 600_000_000 });
+    let verifier_for_notifications = verifier.clone();
+    let dialogue_routes =
+        tonic::service::Routes::new(DialogueServer::with_interceptor(api, miroir_auth::grpc::authenticate(verifier)));
+    let dialogue_url = serve_grpc(dialogue_routes, &token).await;
+
+    let notifications_db = TestDatabase::sqlite().await;
+    miroir_notifications::migrate_database(&notifications_db.db).await.expect("migrate notifications");
+    let store = miroir_notifications::open(notifications_db.db.clone()).await.expect("notifications");
+    let notifications_routes = tonic::service::Routes::new(NotificationsServer::with_interceptor(
+        NotificationsApi::new(store),
+        miroir_auth::grpc::authenticate(verifier_for_notifications),
+    ));
+    let notifications_url = serve_grpc(notifications_routes, &token).await;
+
+    let config = GatewayConfig {
+        reports_url,
+        identity_url,
+        publications_url: "http://127.0.0.1:9".to_owned(),
+        dialogue_url,
+        notifications_url,
+    };
+    let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let shutdown = token.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await
+    });
+    let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
+    Site { base, http, identity, token, _dbs: (identity_db, reports_db, dialogue_db, notifications_db) }
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+}
+
+fn cookie_header(set: &[String]) -> String {
+    set.iter().filter_map(|c| c.split(';').next()).filter(|c| !c.ends_with('=')).collect::<Vec<_>>().join("; ")
+}
+
+/// The value of the first `name="{field}" value="…"` in a page.
+fn hidden(html: &str, field: &str) -> String {
+    let marker = format!("name=\"{field}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("a {field} field")) + marker.len();
+    html[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+/// Someone on the site: the cookies of their browser.
+struct Person {
+    cookies: String,
+    csrf: String,
+}
+
+impl Site {
+    /// A new account of 75056 with `role` ("resident": none), signed in through the sign-in form.
+    async fn person(&self, email: &str, role: &str) -> Person {
+        let account = self.identity.sign_up(email, PASSWORD, "Quelqu'un", "75056", "").await.expect("account");
+        if role != "resident" {
+            self.identity
+                .grant_role(&operator_cli(), &account.account_id, "75056", role, "", "test", "")
+                .await
+                .expect("role");
+        }
+        let form = self.http.get(format!("{}/compte/connexion", self.base)).send().await.expect("sign-in form");
+        let mut jar = set_cookies(&form);
+        let csrf = hidden(&form.text().await.expect("html"), "csrf");
+        let signed_in = self
+            .http
+            .post(format!("{}/compte/connexion", self.base))
+            .header("cookie", cookie_header(&jar))
+            .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "sign-in as {email}");
+        jar.extend(set_cookies(&signed_in));
+        Person { cookies: cookie_header(&jar), csrf }
+    }
+
+    /// Someone not signed in.
+    async fn anonymous(&self) -> Person {
+        let page = self.http.get(format!("{}/compte/connexion", self.base)).send().await.expect("page");
+        let jar = set_cookies(&page);
+        let csrf = hidden(&page.text().await.expect("html"), "csrf");
+        Person { cookies: cookie_header(&jar), csrf }
+    }
+}
+
+impl Person {
+    async fn get(&self, site: &Site, path: &str) -> reqwest::Response {
+        site.http.get(format!("{}{path}", site.base)).header("cookie", &self.cookies).send().await.expect("GET")
+    }
+
+    /// A page, with the apostrophes askama escapes put back (so that French reads as typed).
+    async fn html(&self, site: &Site, path: &str) -> String {
+        let response = self.get(site, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.text().await.expect("html").replace("&#39;", "'")
+    }
+
+    /// A post with the CSRF token and these fields.
+    async fn submit(&self, site: &Site, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        site.http
+            .post(format!("{}{path}", site.base))
+            .header("cookie", &self.cookies)
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A post that must succeed: the place it redirects to.
+    async fn done(&self, site: &Site, path: &str, fields: &[(&str, &str)]) -> String {
+        let response = self.submit(site, path, fields).await;
+        let status = response.status();
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert_eq!(status, StatusCode::SEE_OTHER, "POST {path}: {}", response.text().await.unwrap_or_default());
+        location
+    }
+
+    /// A post that must be refused with `status`: the page.
+    async fn refused(&self, site: &Site, path: &str, fields: &[(&str, &str)], status: StatusCode) -> String {
+        let response = self.submit(site, path, fields).await;
+        let got = response.status();
+        let html = response.text().await.expect("html").replace("&#39;", "'");
+        assert_eq!(got, status, "POST {path}: {html}");
+        html
+    }
+}
+
+/// The id at the end of a place (`/c/75056/citoyen/questions/{id}`).
+fn id_of(location: &str) -> String {
+    location.rsplit('/').next().unwrap_or_default().split(['?', '#']).next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn residents_follow_from_the_page_and_find_it_on_their_notifications_page() {
+    let site = site(100).await;
+    let anne = site.person("anne@example.fr", "resident").await;
+    let bob = site.person("bob@example.fr", "resident").await;
+    let anyone = site.anonymous().await;
+
+    // Bob asks a question; Anne reads it and follows it.
+    let asked = bob
+        .done(&site, "/c/75056/citoyen/questions/", &[("title", "Quand rouvre la piscine ?"), ("body", "Merci.")])
+        .await;
+    let question = format!("/c/75056/citoyen/questions/{}", id_of(&asked));
+    let page = anyone.html(&site, &question).await;
+    assert!(page.contains("id=\"suivre\"") && page.contains("Connectez-vous pour suivre"), "{page}");
+    let page = anne.html(&site, &question).await;
+    assert!(page.contains("action=\"/compte/suivre\"") && page.contains(">Suivre</button>"), "{page}");
+    let subject = format!("communes/75056/questions/{}", id_of(&asked));
+    let back = anne.done(&site, "/compte/suivre", &[("subject", &subject), ("follow", "1"), ("back", &question)]).await;
+    assert_eq!(back, format!("{question}#suivre"));
+    let page = anne.html(&site, &question).await;
+    assert!(page.contains("Vous suivez ceci") && page.contains(">Ne plus suivre</button>"), "{page}");
+    // Bob did not choose; as its author he will be made a follower by the notifications intake, not by the page.
+    assert!(bob.html(&site, &question).await.contains(">Suivre</button>"));
+
+    // Her notifications page lists it with its title, and stops it.
+    let mine = anne.html(&site, "/compte/notifications").await;
+    assert!(mine.contains("Quand rouvre la piscine ?") && mine.contains(&format!("href=\"{question}\"")), "{mine}");
+    assert!(!bob.html(&site, "/compte/notifications").await.contains("Quand rouvre la piscine"), "Bob's is his own");
+    let back = anne
+        .done(
+            &site,
+            "/compte/suivre",
+            &[("subject", &subject), ("follow", "0"), ("back", "/compte/notifications#suivis")],
+        )
+        .await;
+    assert_eq!(back, "/compte/notifications#suivis");
+    assert!(!anne.html(&site, "/compte/notifications").await.contains("Quand rouvre la piscine ?"));
+
+    // Not without the CSRF token, not signed out, never back to another site.
+    let forged = site
+        .http
+        .post(format!("{}/compte/suivre", site.base))
+        .header("cookie", &anne.cookies)
+        .form(&[("subject", subject.as_str()), ("follow", "1"), ("back", question.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let signed_out =
+        anyone.done(&site, "/compte/suivre", &[("subject", &subject), ("follow", "1"), ("back", &question)]).await;
+    assert!(signed_out.starts_with("/compte/connexion"), "{signed_out}");
+    let elsewhere = anne
+        .done(&site, "/compte/suivre", &[("subject", &subject), ("follow", "1"), ("back", "https://evil.example/")])
+        .await;
+    assert_eq!(elsewhere, "/compte/notifications#suivre");
+    let bad = anne
+        .submit(&site, "/compte/suivre", &[("subject", "communes/75056/../x"), ("follow", "1"), ("back", "/")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::NOT_FOUND, "a subject that is no resource");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn preferences_and_subscriptions_are_set_on_the_site() {
+    let site = site(100).await;
+    let anne = site.person("anne@example.fr", "resident").await;
+    let agent = site.person("agent@example.fr", "agent").await;
+    let anyone = site.anonymous().await;
+
+    let to_sign_in = anyone.get(&site, "/compte/notifications").await;
+    assert_eq!(to_sign_in.status(), StatusCode::SEE_OTHER);
+    let page = anne.html(&site, "/compte/notifications").await;
+    assert!(page.contains("id=\"cadence-immediately\" name=\"cadence\" value=\"immediately\" checked"), "{page}");
+    assert!(
+        !page.contains("department_reports\" value=\"1\" checked")
+            || !page.contains("type=\"checkbox\" id=\"department_reports\""),
+        "residents have no department"
+    );
+    assert!(
+        agent.html(&site, "/compte/notifications").await.contains("type=\"checkbox\" id=\"department_reports\""),
+        "staff choose"
+    );
+
+    let saved = anne.done(&site, "/compte/notifications", &[("cadence", "weekly"), ("locale", "en")]).await;
+    assert_eq!(saved, "/compte/notifications?fait=preferences");
+    let page = anne.html(&site, "/compte/notifications?fait=preferences").await;
+    assert!(page.contains("Vos préférences sont enregistrées.") && page.contains("value=\"weekly\" checked"), "{page}");
+    assert!(page.contains("<option value=\"en\" selected"), "{page}");
+    let refused = anne.refused(&site, "/compte/notifications", &[("cadence", "hourly")], StatusCode::BAD_REQUEST).await;
+    assert!(refused.contains("id=\"cadence-error\""), "{refused}");
+
+    // A commune's subscriptions page: a space, and an area whose bad input is said beside its fields.
+    let form = anne.html(&site, "/c/75056/abonnements").await;
+    assert!(form.contains("id=\"subscribe-citizen\"") && form.contains("id=\"subscribe-area\""), "{form}");
+    assert!(anyone.html(&site, "/c/75056/abonnements").await.contains("Connectez-vous pour vous abonner"));
+    let done = anne.done(&site, "/c/75056/abonnements", &[("kind", "space"), ("space", "citizen")]).await;
+    assert_eq!(done, "/compte/notifications?fait=abonnement#abonnements");
+    let refused = anne
+        .refused(
+            &site,
+            "/c/75056/abonnements",
+            &[("kind", "area"), ("latitude", "nord"), ("longitude", "2,35"), ("radius_m", "300")],
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert!(refused.contains("id=\"latitude-error\"") && refused.contains("value=\"2,35\""), "{refused}");
+    let refused = anne
+        .refused(
+            &site,
+            "/c/75056/abonnements",
+            &[("kind", "area"), ("latitude", "48,8566"), ("longitude", "2,3522"), ("radius_m", "9000")],
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert!(refused.contains("id=\"radius_m-error\""), "the service's refusal, beside the field: {refused}");
+    anne.done(
+        &site,
+        "/c/75056/abonnements",
+        &[("kind", "area"), ("latitude", "48,8566"), ("longitude", "2,3522"), ("radius_m", "400")],
+    )
+    .await;
+    let page = anne.html(&site, "/compte/notifications").await;
+    assert!(page.contains("Tout l'espace citoyen") && page.contains("dans un rayon de 400 m"), "{page}");
+    assert!(
+        !agent.html(&site, "/compte/notifications").await.contains("Tout l'espace citoyen"),
+        "the agent's are his own"
+    );
+
+    // Cancelled from the account page; someone else's subscription cannot be.
+    let name = hidden(&page[page.find("id=\"subscriptions\"").expect("the list")..], "name");
+    assert!(name.starts_with("communes/75056/subscriptions/"), "{name}");
+    let stolen = agent.submit(&site, "/compte/notifications/resilier", &[("name", &name)]).await;
+    assert_eq!(stolen.status(), StatusCode::NOT_FOUND);
+    let cancelled = anne.done(&site, "/compte/notifications/resilier", &[("name", &name)]).await;
+    assert_eq!(cancelled, "/compte/notifications?fait=resilie#abonnements");
+    let page = anne.html(&site, "/compte/notifications").await;
+    assert_eq!(page.matches("action=\"/compte/notifications/resilier\"").count(), 1, "one subscription left");
+
+    // Every new page in both languages, with nothing missing from the catalogues.
+    for path in ["/compte/notifications", "/c/75056/abonnements"] {
+        for lang in ["fr", "en"] {
+            let html = anne.html(&site, &format!("{path}?lang={lang}")).await;
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path} in {lang}");
+            assert!(!html.contains(">notif-") && !html.contains(">follow-"), "{path} in {lang}: a text is missing");
+        }
+    }
+}
