@@ -103,7 +103,7 @@ pub fn render(catalogue: &Catalogue, input: &EmailInput<'_>) -> Result<RenderedE
     if status_words(catalogue, event, params)?.is_some() {
         paragraphs.push(catalogue.format("line-status", Some(&args))?);
     }
-    if params.answer_due.is_some() {
+    if event == EventType::ProposalThresholdReached && params.answer_due.is_some() {
         paragraphs.push(catalogue.format("line-answer-due", Some(&args))?);
     }
     let mut details = Vec::new();
