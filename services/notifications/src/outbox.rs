@@ -332,9 +332,8 @@ mod tests {
     #[test]
     fn the_email_schedule_runs_from_a_minute_to_a_day_then_gives_up() {
         let now = 1_000_000_000_000;
-        let delays: Vec<i64> = (1..=8)
-            .map(|attempt| EMAIL_BACKOFF.next_attempt_at(attempt, now, 0.0).expect("a retry") - now)
-            .collect();
+        let delays: Vec<i64> =
+            (1..=8).map(|attempt| EMAIL_BACKOFF.next_attempt_at(attempt, now, 0.0).expect("a retry") - now).collect();
         assert_eq!(delays, [1, 5, 15, 60, 180, 360, 720, 1440].map(|m| m * MINUTE_US));
         assert_eq!(EMAIL_BACKOFF.next_attempt_at(9, now, 0.0), None, "failed after the 9th attempt");
         assert_eq!(EMAIL_BACKOFF.next_attempt_at(0, now, 0.0), None);

@@ -200,7 +200,9 @@ mod tests {
     fn a_tag_holding_a_dot_still_reads_back() {
         // Find an account id whose tag contains '.', and check it round-trips.
         let k = key(7);
-        let found = (0..10_000).map(|n| format!("account-{n}")).find(|id| k.tag(format!("{id}.all").as_bytes()).contains(&b'.'));
+        let found = (0..10_000)
+            .map(|n| format!("account-{n}"))
+            .find(|id| k.tag(format!("{id}.all").as_bytes()).contains(&b'.'));
         let id = found.expect("some tag holds a '.'");
         let token = k.token(&id, &Scope::All).expect("token");
         assert_eq!(k.verify(&token), Ok((id, Scope::All)));

@@ -5,9 +5,9 @@
 //! with its outcome. On PostgreSQL, claimers in parallel never share a row.
 //! And the unsubscribe key, made once however many replicas ask at once.
 
-mod support;
 #[path = "support/deliveries.rs"]
 mod deliveries;
+mod support;
 
 use std::collections::HashSet;
 
@@ -39,7 +39,10 @@ async fn a_due_delivery_is_claimed_once_with_a_lease(backend: Backend) {
     assert_eq!(claim.account_id(), Some(account(1).as_str()));
     assert_eq!((claim.event_type.as_str(), claim.channel.as_str()), ("report_resolved", "email"));
     let row = stored(db, &first).await;
-    assert_eq!((row.state.as_str(), row.attempts, row.lease_until_us, row.claimed_by.as_str()), ("sending", 1, T0 + LEASE, "a"));
+    assert_eq!(
+        (row.state.as_str(), row.attempts, row.lease_until_us, row.claimed_by.as_str()),
+        ("sending", 1, T0 + LEASE, "a")
+    );
 
     // The other one is not due yet, the webhook is not an e-mail, the first is claimed.
     assert_eq!(outbox.claim("email", "b", T0 + SECOND, LEASE).await.expect("claim"), None);
@@ -52,7 +55,10 @@ async fn a_due_delivery_is_claimed_once_with_a_lease(backend: Backend) {
     assert_eq!((row.state.as_str(), row.sent_at_us, row.last_error.as_str()), ("sent", Some(T0 + 2 * SECOND), ""));
     assert_eq!(attempts(db, &first).await, [(1, "sent".to_owned(), String::new())]);
     // Sent is final: never claimed again, not even long after.
-    assert_eq!(outbox.claim("email", "c", T0 + 1_000 * LEASE, LEASE).await.expect("claim").map(|c| c.delivery_id), Some(later));
+    assert_eq!(
+        outbox.claim("email", "c", T0 + 1_000 * LEASE, LEASE).await.expect("claim").map(|c| c.delivery_id),
+        Some(later)
+    );
 }
 
 async fn an_expired_lease_is_taken_over_and_the_late_sender_records_nothing(backend: Backend) {
@@ -89,12 +95,17 @@ async fn retries_wait_for_their_time_and_every_attempt_is_recorded(backend: Back
     let retry = Outcome::Retry { error: "SMTP 451".into(), at_us: T0 + 60 * SECOND };
     assert!(outbox.finish(&claim, &retry, T0 + SECOND).await.expect("finish"));
     let row = stored(db, &id).await;
-    assert_eq!((row.state.as_str(), row.last_error.as_str(), row.next_attempt_at_us), ("retry", "SMTP 451", T0 + 60 * SECOND));
+    assert_eq!(
+        (row.state.as_str(), row.last_error.as_str(), row.next_attempt_at_us),
+        ("retry", "SMTP 451", T0 + 60 * SECOND)
+    );
     assert_eq!(outbox.claim("email", "a", T0 + 59 * SECOND, LEASE).await.expect("claim"), None, "not before its time");
 
     let claim = outbox.claim("email", "a", T0 + 60 * SECOND, LEASE).await.expect("claim").expect("its time");
     assert_eq!(claim.attempt, 2);
-    assert!(outbox.finish(&claim, &Outcome::Failed { error: "SMTP 550".into() }, T0 + 61 * SECOND).await.expect("finish"));
+    assert!(
+        outbox.finish(&claim, &Outcome::Failed { error: "SMTP 550".into() }, T0 + 61 * SECOND).await.expect("finish")
+    );
     assert_eq!(stored(db, &id).await.state, "failed");
     assert_eq!(outbox.claim("email", "a", T0 + 1_000 * LEASE, LEASE).await.expect("claim"), None, "failed is final");
 

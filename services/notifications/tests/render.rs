@@ -42,8 +42,13 @@ fn unsubscribe(follow: bool) -> UnsubscribeLink {
 fn rendered(event: EventType, locale: Locale, params: &Params, follow: bool) -> RenderedEmail {
     let subject = subject_of(event);
     let link = unsubscribe(follow);
-    let input =
-        EmailInput { event_type: event.as_str(), subject: &subject, params, public_url: PUBLIC_URL, unsubscribe: &link };
+    let input = EmailInput {
+        event_type: event.as_str(),
+        subject: &subject,
+        params,
+        public_url: PUBLIC_URL,
+        unsubscribe: &link,
+    };
     render(&Catalogue::new(locale), &input).unwrap_or_else(|e| panic!("{} in {}: {e}", event.as_str(), locale.as_str()))
 }
 
@@ -83,7 +88,10 @@ fn every_event_type_renders_in_both_languages() {
                 let page = page_of(&subject_of(*event));
                 for (part, body) in [("text", &email.text), ("html", &email.html)] {
                     assert!(body.contains(&page), "{what} {part}: no link to {page}\n{body}");
-                    assert!(body.contains(&format!("{PUBLIC_URL}/desabonnement/dG9rZW4")), "{what} {part}: no unsubscribe");
+                    assert!(
+                        body.contains(&format!("{PUBLIC_URL}/desabonnement/dG9rZW4")),
+                        "{what} {part}: no unsubscribe"
+                    );
                     assert!(body.contains("Lampadaire éteint rue des Lilas"), "{what} {part}: no title");
                     assert!(body.contains("Paris"), "{what} {part}: no commune");
                     // A message key shown instead of its text would look like `report_resolved-intro`.
@@ -97,7 +105,8 @@ fn every_event_type_renders_in_both_languages() {
                 assert!(email.html.contains(&format!("<html lang=\"{}\">", locale.as_str())), "{what}");
                 assert!(email.text.starts_with(if locale == Locale::Fr { "Bonjour," } else { "Hello," }), "{what}");
                 // The public texts of the commune, under their labels.
-                for shown in ["Le lampadaire a été remplacé.", "Le problème relève du département.", "Le calendrier"] {
+                for shown in ["Le lampadaire a été remplacé.", "Le problème relève du département.", "Le calendrier"]
+                {
                     assert!(email.text.contains(shown) && email.html.contains(shown), "{what}: {shown}");
                 }
             }
@@ -165,7 +174,12 @@ fn foreign_parameters_never_leak() {
                 let email = rendered(*event, locale, &params, follow);
                 for part in [&email.subject, &email.text, &email.html] {
                     for leaked in foreign {
-                        assert!(!part.contains(leaked), "{} {}: `{leaked}` leaked\n{part}", event.as_str(), locale.as_str());
+                        assert!(
+                            !part.contains(leaked),
+                            "{} {}: `{leaked}` leaked\n{part}",
+                            event.as_str(),
+                            locale.as_str()
+                        );
                     }
                 }
             }
@@ -194,7 +208,10 @@ fn missing_parameters_still_make_a_message_and_unknown_types_none() {
         public_url: PUBLIC_URL,
         unsubscribe: &link,
     };
-    assert_eq!(render(&Catalogue::new(Locale::Fr), &input), Err(RenderError::UnknownEventType("report_exploded".into())));
+    assert_eq!(
+        render(&Catalogue::new(Locale::Fr), &input),
+        Err(RenderError::UnknownEventType("report_exploded".into()))
+    );
     // A subject of an unknown shape links to the commune, or to the site.
     let input = EmailInput { event_type: "comment_posted", subject: "communes/75056/weird/x", ..input };
     let email = render(&Catalogue::new(Locale::Fr), &input).expect("rendered");

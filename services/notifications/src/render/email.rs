@@ -6,8 +6,10 @@
 use askama::Template;
 use fluent_bundle::FluentArgs;
 
-use super::{Catalogue, EventType, Params, RenderError, arguments, one_line, parse_subject, site_path, status_words,
-    subject_line};
+use super::{
+    Catalogue, EventType, Params, RenderError, arguments, one_line, parse_subject, site_path, status_words,
+    subject_line,
+};
 
 /// The one-click unsubscribe link of a message, and what it stops.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +92,8 @@ fn link_line(catalogue: &Catalogue, label: &str, url: &str) -> Result<String, Re
 
 /// The e-mail about `input` in `catalogue`'s language.
 pub fn render(catalogue: &Catalogue, input: &EmailInput<'_>) -> Result<RenderedEmail, RenderError> {
-    let event = EventType::parse(input.event_type).ok_or_else(|| RenderError::UnknownEventType(input.event_type.into()))?;
+    let event =
+        EventType::parse(input.event_type).ok_or_else(|| RenderError::UnknownEventType(input.event_type.into()))?;
     let params = input.params;
     let args = arguments(catalogue, event, input.subject, params)?;
     let key = |part: &str| format!("{}-{part}", event.as_str());
@@ -107,7 +110,9 @@ pub fn render(catalogue: &Catalogue, input: &EmailInput<'_>) -> Result<RenderedE
         paragraphs.push(catalogue.format("line-answer-due", Some(&args))?);
     }
     let mut details = Vec::new();
-    for (label, text) in [("label-message", &params.message), ("label-reason", &params.reason), ("label-summary", &params.summary)] {
+    for (label, text) in
+        [("label-message", &params.message), ("label-reason", &params.reason), ("label-summary", &params.summary)]
+    {
         if let Some(text) = text {
             details.push(Detail { label: catalogue.format(label, None)?, text: paragraph_text(text) });
         }

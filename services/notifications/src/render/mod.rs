@@ -187,7 +187,12 @@ impl Params {
         let value: serde_json::Value = serde_json::from_str(raw).map_err(|_| RenderError::Params)?;
         let object = value.as_object().ok_or(RenderError::Params)?;
         let text = |key: &str| {
-            object.get(key).and_then(serde_json::Value::as_str).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+            object
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
         };
         Ok(Self {
             title: text("title"),
@@ -334,10 +339,13 @@ fn arguments(
     set("title", title);
     set("commune", one_line(&params.commune_label(subject)));
     set("status", status_words(catalogue, event, params)?.unwrap_or_default());
-    set("answer_due", match &params.answer_due {
-        Some(due) => catalogue.date(due)?,
-        None => String::new(),
-    });
+    set(
+        "answer_due",
+        match &params.answer_due {
+            Some(due) => catalogue.date(due)?,
+            None => String::new(),
+        },
+    );
     Ok(args)
 }
 
@@ -391,7 +399,10 @@ mod tests {
         assert_eq!(site_path(&format!("communes/75056/questions/{id}")), format!("/c/75056/citoyen/questions/{id}"));
         assert_eq!(site_path(&format!("communes/2A004/proposals/{id}")), format!("/c/2A004/citoyen/propositions/{id}"));
         assert_eq!(site_path(&format!("communes/75056/publications/{id}")), format!("/c/75056/publications/{id}"));
-        assert_eq!(site_path(&format!("communes/75056/reports/{id}/comments/x")), format!("/c/75056/citoyen/signalements/{id}"));
+        assert_eq!(
+            site_path(&format!("communes/75056/reports/{id}/comments/x")),
+            format!("/c/75056/citoyen/signalements/{id}")
+        );
         assert_eq!(site_path("communes/75056/elsewhere/x"), "/c/75056/");
         assert_eq!(site_path("communes/75056/reports/a\"b"), "/c/75056/");
         assert_eq!(site_path("communes/../reports/x"), "/");
