@@ -449,4 +449,13 @@ async fn two_senders_on_postgres_never_send_a_delivery_twice() {
         .await
         .expect("count");
     assert_eq!(first_try, 30, "one attempt each");
+    // Both senders took part (a claim is named "{sender}/{task}").
+    let claimers: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT claimed_by FROM deliveries")
+        .fetch_all(s.db().pool())
+        .await
+        .expect("claimers")
+        .into_iter()
+        .filter_map(|name| name.split_once('/').map(|(sender, _)| sender.to_owned()))
+        .collect();
+    assert_eq!(claimers.len(), 2, "{claimers:?}");
 }
