@@ -11,11 +11,21 @@
 //! - [`api`] — the gRPC API (`miroir.notifications.v1.Notifications`): each
 //!   account acts for itself only.
 //! - [`error`] — errors mapped to gRPC statuses.
+//! - [`render`] — what a notification says (Fluent catalogues, askama templates), in French or English.
+//! - [`outbox`] — claiming due deliveries with a lease, recording each attempt; the retry schedule.
+//! - [`email`] — the e-mail senders ([`email::EmailSender`]) and the [`email::Mailer`] they hand messages to.
+//! - [`directory`] — the address book the senders ask (identity's, in the binary).
+//! - [`unsubscribe`] — the signed one-click unsubscribe tokens.
 
 pub mod api;
+pub mod directory;
 pub mod domain;
+pub mod email;
 pub mod error;
+pub mod outbox;
 pub mod read_model;
+pub mod render;
+pub mod unsubscribe;
 
 use miroir_eventstore::EventStore;
 use miroir_platform::storage::{Database, Migration, StorageError, migrate};

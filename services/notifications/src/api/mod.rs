@@ -6,8 +6,10 @@
 //! - [`follows`] — Follow, Unfollow, GetMyFollow, ListMyFollows.
 //! - [`subscriptions`] — Subscribe, CancelSubscription, ListMySubscriptions.
 //! - [`preferences`] — GetMyPreferences, SetMyPreferences.
+//! - [`deliveries`] — ListMyDeliveries.
 //! - [`parse`] — request fields → validated values.
 
+pub mod deliveries;
 pub mod follows;
 pub mod parse;
 pub mod preferences;
@@ -194,5 +196,13 @@ impl NotificationsRpc for NotificationsApi {
     ) -> Result<Response<pb::PreferencesResponse>, Status> {
         let account = account(&principal(&request))?;
         Ok(Response::new(self.set_preferences(&account, request.into_inner()).await?))
+    }
+
+    async fn list_my_deliveries(
+        &self,
+        request: Request<pb::ListMyDeliveriesRequest>,
+    ) -> Result<Response<pb::ListMyDeliveriesResponse>, Status> {
+        let account = account(&principal(&request))?;
+        Ok(Response::new(self.deliveries_of(&account, request.into_inner()).await?))
     }
 }
