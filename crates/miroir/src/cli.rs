@@ -41,6 +41,12 @@ pub struct UpArgs {
     /// Address of the site and the API.
     #[arg(long, env = "MIROIR_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The SMTP relay for notifications' e-mails (as for `serve`); unset, they are logged instead of sent.
+    #[arg(long, env = "MIROIR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notifications' e-mails.
+    #[arg(long, env = "MIROIR_MAIL_FROM", default_value = "Miroir <ne-pas-repondre@localhost>")]
+    pub mail_from: String,
     /// Do not create the demo reports on first start.
     #[arg(long, env = "MIROIR_NO_DEMO")]
     pub no_demo: bool,
@@ -120,6 +126,14 @@ pub struct ServiceArgs {
     /// directory is closed.
     #[arg(long, env = "MIROIR_INTERNAL_SECRET", hide_env_values = true)]
     pub internal_secret: Option<String>,
+    /// The SMTP relay notifications sends e-mails through: `smtp://host:port` (plain; add `?tls=required` for
+    /// STARTTLS) or `smtps://user:password@host:465`. Unset: e-mails are logged (delivery id and type, never the
+    /// address) instead of sent.
+    #[arg(long, env = "MIROIR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notifications' e-mails; the Message-IDs are under its domain.
+    #[arg(long, env = "MIROIR_MAIL_FROM", default_value = "Miroir <ne-pas-repondre@localhost>")]
+    pub mail_from: String,
     /// Where services reach the identity service (token keys) and the gateway its API.
     #[arg(long, env = "MIROIR_IDENTITY_URL", default_value = "http://127.0.0.1:50052")]
     pub identity_url: String,

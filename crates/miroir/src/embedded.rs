@@ -64,6 +64,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         std::sync::Arc::new(miroir_eventstore::feed::LocalFeed::new([identity.store().clone()]));
     supervisor.spawn("jwks-refresh", jwks::refresh(identity_url.clone(), verifier.clone(), token.clone()));
     // One process: notifications reads addresses in-process, the directory stays closed to the network.
+    let directory_identity = identity.clone();
     let internal = miroir_auth::internal::InternalSecret::none();
     component::identity::start(
         &mut supervisor,
@@ -127,6 +128,11 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     .await?;
     let notifications_grpc = bind("notifications", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let notifications_url = format!("http://{}", notifications_grpc.local_addr()?);
+    let delivery = component::notifications::Delivery {
+        directory: std::sync::Arc::new(component::directory::LocalDirectory(directory_identity)),
+        mailer: component::mailer(args.smtp_url.as_deref(), &args.mail_from)?,
+        public_url: format!("http://{site}"),
+    };
     component::notifications::start(
         &mut supervisor,
         notifications,
@@ -136,6 +142,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &readiness,
         &metrics,
         None,
+        delivery,
     )
     .await?;
 

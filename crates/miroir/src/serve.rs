@@ -131,6 +131,19 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             supervisor
                 .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
             let identity_feed = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus.clone()));
+            let internal = miroir_auth::internal::InternalSecret::from_setting(common.internal_secret.as_deref())
+                .context("MIROIR_INTERNAL_SECRET")?;
+            if !internal.is_configured() {
+                tracing::warn!("no MIROIR_INTERNAL_SECRET: identity will not give addresses, no e-mail can leave");
+            }
+            let delivery = component::notifications::Delivery {
+                directory: std::sync::Arc::new(component::directory::GrpcDirectory::new(
+                    &common.identity_url,
+                    internal,
+                )?),
+                mailer: component::mailer(common.smtp_url.as_deref(), &common.mail_from)?,
+                public_url: common.public_url.clone(),
+            };
             component::notifications::start(
                 &mut supervisor,
                 store,
@@ -140,6 +153,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 &readiness,
                 &metrics,
                 Some(bus),
+                delivery,
             )
             .await?;
         }

@@ -3,6 +3,7 @@
 
 pub mod communes;
 pub mod dialogue;
+pub mod directory;
 pub mod gateway;
 pub mod identity;
 pub mod notifications;
@@ -23,4 +24,21 @@ pub async fn bind(component: &'static str, kind: &'static str, address: SocketAd
     let bound = listener.local_addr()?;
     tracing::info!(component, kind, address = %bound, "listening");
     Ok(listener)
+}
+
+/// The mailer of the notifications component: the SMTP relay at `smtp_url`, or (unset) the log.
+pub fn mailer(
+    smtp_url: Option<&str>,
+    from: &str,
+) -> anyhow::Result<std::sync::Arc<dyn miroir_notifications::email::Mailer>> {
+    match smtp_url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let mailer = miroir_mail::SmtpMailer::new(url, from).context("MIROIR_SMTP_URL / MIROIR_MAIL_FROM")?;
+            Ok(std::sync::Arc::new(mailer))
+        }
+        None => {
+            tracing::warn!("no SMTP relay (MIROIR_SMTP_URL): notifications' e-mails are logged, not sent");
+            Ok(std::sync::Arc::new(miroir_notifications::email::LogMailer))
+        }
+    }
 }

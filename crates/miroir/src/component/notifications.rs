@@ -1,7 +1,9 @@
 //! The notifications component: its gRPC API (follows, subscriptions,
-//! preferences) over its event store, its copy of identity's communes (it
-//! takes follows and subscriptions only for registered, open communes) and,
-//! in the microservices mode, the relay that copies its log to JetStream.
+//! preferences, the account's own e-mails) over its event store, its copy of
+//! identity's communes (it takes follows and subscriptions only for
+//! registered, open communes), the e-mail senders working through the
+//! outbox and, in the microservices mode, the relay that copies its log to
+//! JetStream.
 
 use std::sync::Arc;
 
@@ -9,6 +11,9 @@ use miroir_bus::{JetStreamBus, Relay};
 use miroir_eventstore::EventStore;
 use miroir_eventstore::feed::EventFeed;
 use miroir_notifications::api::NotificationsApi;
+use miroir_notifications::directory::Directory;
+use miroir_notifications::email::{EmailSender, Mailer, SenderConfig};
+use miroir_notifications::unsubscribe::UnsubscribeKey;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::notifications::v1::notifications_server::NotificationsServer;
@@ -21,6 +26,13 @@ const SERVICE_NAME: &str = "miroir.notifications.v1.Notifications";
 /// Requests are a few identifiers and settings.
 const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
+/// How messages leave: the address book, the mailer, and the site the links point to.
+pub struct Delivery {
+    pub directory: Arc<dyn Directory>,
+    pub mailer: Arc<dyn Mailer>,
+    pub public_url: String,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn start(
     supervisor: &mut Supervisor,
@@ -31,6 +43,7 @@ pub async fn start(
     readiness: &Readiness,
     metrics: &Metrics,
     relay_to: Option<JetStreamBus>,
+    delivery: Delivery,
 ) -> anyhow::Result<()> {
     let ready = readiness.register("notifications");
     let token = supervisor.token();
@@ -47,6 +60,19 @@ pub async fn start(
         miroir_notifications::COMMUNES_CONSUMER,
     )
     .await;
+    let key = UnsubscribeKey::load_or_create(store.database()).await?;
+    let sender = EmailSender::new(
+        store.database().clone(),
+        delivery.directory,
+        delivery.mailer,
+        key,
+        SenderConfig::new(delivery.public_url),
+    );
+    let senders = token.clone();
+    supervisor.spawn("notifications-email", async move {
+        sender.run(senders).await;
+        Ok::<(), anyhow::Error>(())
+    });
     let api = NotificationsApi::new(store).requiring_registered_communes();
     let service = tonic::service::interceptor::InterceptedService::new(
         NotificationsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
