@@ -537,7 +537,98 @@ async fn moderation_is_told_to_the_author_and_flags_to_the_moderators(backend: B
     assert!(w.heard(&flagger, &proposal).await.is_empty());
 }
 
+async fn followers_carry_over_to_what_replaces_a_thing(backend: Backend) {
+    let w = World::new(backend).await;
+    let (asker, follower, reporter, supporter, opted_out, agent) =
+        (account(1), account(2), account(3), account(4), account(5), account(6));
+    let ask = dialogue_pb::AskQuestionRequest {
+        parent: format!("communes/{PARIS}"),
+        title: "Quand sera réparé le lampadaire ?".into(),
+        body: "Il clignote depuis une semaine.".into(),
+        request_id: String::new(),
+    };
+    let asked = w.dialogue.ask_question(by(resident(&asker), ask)).await.expect("ask");
+    let question = asked.into_inner().question.expect("question").name;
+    w.notifications.api.follow(as_id(&follower, follow(&question))).await.expect("follow");
+    let kept = w.report(&agent, "Lampadaire qui clignote", HOTEL_DE_VILLE).await;
+    let redirect = dialogue_pb::RedirectQuestionRequest {
+        name: question.clone(),
+        report: kept.name.clone(),
+        message: "Transmis au service éclairage.".into(),
+        request_id: String::new(),
+    };
+    w.dialogue.redirect_question(by(staff(&agent, Role::Agent), redirect)).await.expect("redirect");
+    w.sync().await;
+    for heard in [&asker, &follower] {
+        assert_eq!(w.heard(heard, &question).await, ["question_redirected"], "{heard}");
+        let item = w.feed(heard).await.remove(0);
+        assert_eq!(item.params.get("report"), Some(&kept.name));
+    }
+
+    // A duplicate's followers follow the report kept, except who opted out of the duplicate.
+    let duplicate = w.report(&reporter, "Lampadaire en panne", HOTEL_DE_VILLE).await;
+    w.support(&supporter, &duplicate.name).await;
+    w.support(&opted_out, &duplicate.name).await;
+    w.sync().await;
+    w.notifications.api.unfollow(as_id(&opted_out, unfollow(&duplicate.name))).await.expect("unfollow");
+    let merge = reports_pb::MergeReportRequest {
+        name: duplicate.name.clone(),
+        into: kept.name.clone(),
+        message: "Déjà signalé.".into(),
+        request_id: String::new(),
+    };
+    w.reports.merge_report(by(staff(&agent, Role::Agent), merge)).await.expect("merge");
+    w.set_status(&account(7), &kept.name, RESOLVED, "Lampe changée.").await;
+    w.sync().await;
+    for heard in [&reporter, &supporter] {
+        assert_eq!(w.heard(heard, &duplicate.name).await, ["report_merged"], "{heard}");
+        assert_eq!(w.heard(heard, &kept.name).await, ["report_resolved"], "{heard}");
+    }
+    for heard in [&asker, &follower] {
+        assert_eq!(w.heard(heard, &kept.name).await, ["report_resolved"], "{heard}");
+    }
+    assert!(w.feed(&opted_out).await.is_empty());
+}
+
+async fn a_proposal_at_its_threshold_reaches_who_must_answer(backend: Backend) {
+    let w = World::new(backend).await;
+    let (author, supporter, last) = (account(1), account(2), account(3));
+    let (admin, elected, agent) = (w.sign_up("admin").await, w.sign_up("elue").await, w.sign_up("agent").await);
+    w.grant(&admin, "commune_admin", "").await;
+    w.grant(&elected, "elected_official", "").await;
+    w.grant(&agent, "agent", "").await;
+    let settings = dialogue_pb::UpdateDialogueSettingsRequest {
+        name: format!("communes/{PARIS}/dialogueSettings"),
+        support_threshold: 2,
+        request_id: String::new(),
+    };
+    w.dialogue.update_dialogue_settings(by(staff(&admin, Role::CommuneAdmin), settings)).await.expect("threshold");
+    let proposal = dialogue_pb::SubmitProposalRequest {
+        parent: format!("communes/{PARIS}"),
+        title: "Des bancs au square".into(),
+        body: "Pour les anciens.".into(),
+        request_id: String::new(),
+    };
+    let submitted = w.dialogue.submit_proposal(by(resident(&author), proposal)).await.expect("propose");
+    let proposal = submitted.into_inner().proposal.expect("proposal").name;
+    for person in [&supporter, &last] {
+        let request = dialogue_pb::SupportProposalRequest { name: proposal.clone(), request_id: String::new() };
+        w.dialogue.support_proposal(by(resident(person), request)).await.expect("support");
+    }
+    w.sync().await;
+    for heard in [&author, &supporter, &admin, &elected] {
+        assert_eq!(w.heard(heard, &proposal).await, ["proposal_threshold_reached"], "{heard}");
+        let item = w.feed(heard).await.remove(0);
+        assert_eq!(item.params.get("supports").map(String::as_str), Some("2"));
+        assert!(item.params.contains_key("answer_due_at_us"));
+    }
+    assert!(w.feed(&last).await.is_empty(), "its support made it happen");
+    assert!(w.feed(&agent).await.is_empty());
+}
+
 on_both_backends!(
+    followers_carry_over_to_what_replaces_a_thing,
+    a_proposal_at_its_threshold_reaches_who_must_answer,
     a_resolved_report_reaches_its_reporter_and_supporters_but_not_the_agent,
     an_explicit_unfollow_wins_over_an_implicit_follow,
     redelivered_and_replayed_events_add_nothing,
