@@ -21,7 +21,7 @@ use super::announcement::{Announcement, EventType, param};
 use super::follows::follow_implicitly;
 use super::recipients::{Coverage, Recipients};
 use super::subjects::{self, Change, Subject};
-use super::{Context, Source};
+use super::{Context, Params, Source};
 use crate::domain::subscription::microdegrees;
 
 /// The consumer of publications' log.
@@ -138,7 +138,7 @@ async fn to_followers(
     ctx: &Context<'_>,
     subject: &str,
     event_type: EventType,
-    params: impl Fn(super::Params) -> super::Params,
+    params: impl Fn(Params) -> Params,
 ) -> Result<(), sqlx::Error> {
     let Some(known) = subjects::get(conn, subject).await?.filter(|s| s.public) else {
         return Ok(());

@@ -22,7 +22,7 @@ use super::announcement::{Announcement, EventType, param};
 use super::follows::{follow_implicitly, unfollowed};
 use super::recipients::{Coverage, Recipients};
 use super::subjects::{self, Change, Subject};
-use super::{Context, Source};
+use super::{Context, Params, Source};
 use crate::domain::subscription::microdegrees;
 
 /// The consumer of reports' log.
@@ -45,24 +45,24 @@ impl Handler for FromReports {
             }
         } else if let Some(e) = event.decode::<pb::ReportAcknowledged>() {
             let e = e?;
-            let params = |p: super::Params| p.with(param::MESSAGE, e.message.trim());
+            let params = |p: Params| p.with(param::MESSAGE, e.message.trim());
             step(conn, &ctx, &e.report_id, &e.agent, EventType::ReportAcknowledged, "acknowledged", params).await?;
         } else if let Some(e) = event.decode::<pb::ReportWorkStarted>() {
             let e = e?;
-            let params = |p: super::Params| p.with(param::MESSAGE, e.message.trim());
+            let params = |p: Params| p.with(param::MESSAGE, e.message.trim());
             step(conn, &ctx, &e.report_id, &e.agent, EventType::ReportWorkStarted, "in_progress", params).await?;
         } else if let Some(e) = event.decode::<pb::ReportResolved>() {
             let e = e?;
-            let params = |p: super::Params| p.with(param::MESSAGE, e.message.trim());
+            let params = |p: Params| p.with(param::MESSAGE, e.message.trim());
             step(conn, &ctx, &e.report_id, &e.agent, EventType::ReportResolved, "resolved", params).await?;
         } else if let Some(e) = event.decode::<pb::ReportRejected>() {
             let e = e?;
-            let params = |p: super::Params| p.with(param::REASON, e.reason.trim());
+            let params = |p: Params| p.with(param::REASON, e.reason.trim());
             step(conn, &ctx, &e.report_id, &e.agent, EventType::ReportRejected, "rejected", params).await?;
         } else if let Some(e) = event.decode::<pb::ReportMerged>() {
             let e = e?;
             let into = report(ctx.commune(), &e.into_report_id);
-            let params = |p: super::Params| p.with(param::MESSAGE, e.message.trim()).with(param::INTO, into.clone());
+            let params = |p: Params| p.with(param::MESSAGE, e.message.trim()).with(param::INTO, into.clone());
             step(conn, &ctx, &e.report_id, &e.agent, EventType::ReportMerged, "merged", params).await?;
         } else if let Some(e) = event.decode::<pb::ReportReopened>() {
             reopened(conn, &ctx, e?).await?;
@@ -110,7 +110,7 @@ async fn announce_new(conn: &mut AnyConnection, ctx: &Context<'_>, report: &Subj
     let coverage =
         Coverage { category: Some(&report.category), point: report.point, space: Some(report.space.as_str()) };
     recipients.subscribers(conn, &report.commune, &coverage).await?;
-    let params = super::Params::new(&report.commune)
+    let params = Params::new(&report.commune)
         .with(param::TITLE, report.title.as_str())
         .with(param::STATUS, "new")
         .with(param::CATEGORY, report.category.as_str())
@@ -127,7 +127,7 @@ async fn step(
     agent: &str,
     event_type: EventType,
     status: &str,
-    params: impl Fn(super::Params) -> super::Params,
+    params: impl Fn(Params) -> Params,
 ) -> Result<(), sqlx::Error> {
     let subject = report(ctx.commune(), report_id);
     subjects::change(conn, &subject, Change::Status(status), ctx.at_us).await?;
