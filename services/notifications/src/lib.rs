@@ -6,6 +6,10 @@
 //! intake of the other services' events, e-mail, webhooks, the feed) comes on
 //! top of these.
 //!
+//! - [`intake`] — the consumers of identity's, reports', publications' and
+//!   dialogue's logs: who hears about each event, written as feed items and
+//!   delivery rows in the transaction that moves the consumer's checkpoint.
+//! - [`feed`] — the in-app feed the intake writes: read and marked by its account only.
 //! - [`domain`] — the deciders (pure: no I/O, no clock) and their validated values.
 //! - [`read_model`] — the tables written inline with the events, and their queries.
 //! - [`api`] — the gRPC API (`miroir.notifications.v1.Notifications`): each
@@ -22,6 +26,8 @@ pub mod directory;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod feed;
+pub mod intake;
 pub mod outbox;
 pub mod read_model;
 pub mod render;
@@ -37,6 +43,13 @@ pub const SERVICE: &str = "notifications";
 /// communes ([`miroir_communes`]): with [`api::NotificationsApi::requiring_registered_communes`],
 /// follows and subscriptions are taken only for registered, open communes.
 pub const COMMUNES_CONSUMER: &str = "notifications:communes-from-identity";
+
+/// The checkpoints, in this service's database, of the intake's consumers
+/// ([`intake::follow`]), one per source log.
+pub const FROM_IDENTITY: &str = "notifications:from-identity";
+pub const FROM_REPORTS: &str = "notifications:from-reports";
+pub const FROM_PUBLICATIONS: &str = "notifications:from-publications";
+pub const FROM_DIALOGUE: &str = "notifications:from-dialogue";
 
 const FILES: &[Migration] = miroir_platform::migrations!(
     "notifications",

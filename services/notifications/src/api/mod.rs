@@ -7,9 +7,11 @@
 //! - [`subscriptions`] — Subscribe, CancelSubscription, ListMySubscriptions.
 //! - [`preferences`] — GetMyPreferences, SetMyPreferences.
 //! - [`deliveries`] — ListMyDeliveries.
+//! - [`feed`] — ListMyFeed, CountMyUnread, MarkFeedRead.
 //! - [`parse`] — request fields → validated values.
 
 pub mod deliveries;
+pub mod feed;
 pub mod follows;
 pub mod parse;
 pub mod preferences;
@@ -204,5 +206,29 @@ impl NotificationsRpc for NotificationsApi {
     ) -> Result<Response<pb::ListMyDeliveriesResponse>, Status> {
         let account = account(&principal(&request))?;
         Ok(Response::new(self.deliveries_of(&account, request.into_inner()).await?))
+    }
+
+    async fn list_my_feed(
+        &self,
+        request: Request<pb::ListMyFeedRequest>,
+    ) -> Result<Response<pb::ListMyFeedResponse>, Status> {
+        let account = account(&principal(&request))?;
+        Ok(Response::new(self.feed_of(&account, request.into_inner()).await?))
+    }
+
+    async fn count_my_unread(
+        &self,
+        request: Request<pb::CountMyUnreadRequest>,
+    ) -> Result<Response<pb::CountMyUnreadResponse>, Status> {
+        let account = account(&principal(&request))?;
+        Ok(Response::new(self.unread_of(&account).await?))
+    }
+
+    async fn mark_feed_read(
+        &self,
+        request: Request<pb::MarkFeedReadRequest>,
+    ) -> Result<Response<pb::MarkFeedReadResponse>, Status> {
+        let account = account(&principal(&request))?;
+        Ok(Response::new(self.mark_read(&account, request.into_inner()).await?))
     }
 }

@@ -14,6 +14,8 @@ use miroir_platform::storage::testing::TestDatabase;
 use tonic::Request;
 use tonic_types::StatusExt;
 
+pub mod world;
+
 pub const PARIS: &str = "75056";
 pub const LYON: &str = "69123";
 
