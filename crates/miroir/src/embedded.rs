@@ -62,6 +62,14 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     let verifier = miroir_auth::Verifier::from_jwks(&identity.jwks().await?)?;
     let identity_feed: std::sync::Arc<dyn miroir_eventstore::feed::EventFeed> =
         std::sync::Arc::new(miroir_eventstore::feed::LocalFeed::new([identity.store().clone()]));
+    // Notifications reads every service's log in-process, as it reads JetStream in the microservices mode.
+    let sources: std::sync::Arc<dyn miroir_eventstore::feed::EventFeed> =
+        std::sync::Arc::new(miroir_eventstore::feed::LocalFeed::new([
+            identity.store().clone(),
+            reports.clone(),
+            publications.clone(),
+            dialogue.clone(),
+        ]));
     supervisor.spawn("jwks-refresh", jwks::refresh(identity_url.clone(), verifier.clone(), token.clone()));
     // One process: notifications reads addresses in-process, the directory stays closed to the network.
     let directory_identity = identity.clone();
@@ -143,6 +151,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &metrics,
         None,
         delivery,
+        sources,
     )
     .await?;
 

@@ -152,8 +152,9 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 grpc,
                 &readiness,
                 &metrics,
-                Some(bus),
+                Some(bus.clone()),
                 delivery,
+                std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus)),
             )
             .await?;
         }

@@ -86,7 +86,7 @@ async fn an_unfollow_is_kept_even_before_any_follow(backend: Backend) {
     assert!(followed(&h.api, 1, 20).await.is_empty());
 
     h.api.follow(as_account(1, follow(&proposal, ""))).await.expect("changes its mind");
-    assert_eq!(followed(&h.api, 1, 20).await, [proposal.clone()]);
+    assert_eq!(followed(&h.api, 1, 20).await, std::slice::from_ref(&proposal));
 
     // One subject's state, for the account alone: followed, unfollowed, or never chosen.
     let one = |n: u32, subject: &str| {

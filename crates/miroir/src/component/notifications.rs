@@ -13,6 +13,7 @@ use miroir_eventstore::feed::EventFeed;
 use miroir_notifications::api::NotificationsApi;
 use miroir_notifications::directory::Directory;
 use miroir_notifications::email::{EmailSender, Mailer, SenderConfig};
+use miroir_notifications::intake::Source;
 use miroir_notifications::unsubscribe::UnsubscribeKey;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
@@ -44,6 +45,7 @@ pub async fn start(
     metrics: &Metrics,
     relay_to: Option<JetStreamBus>,
     delivery: Delivery,
+    sources: Arc<dyn EventFeed>,
 ) -> anyhow::Result<()> {
     let ready = readiness.register("notifications");
     let token = supervisor.token();
@@ -60,6 +62,19 @@ pub async fn start(
         miroir_notifications::COMMUNES_CONSUMER,
     )
     .await;
+    // The intake: each source log in order, its checkpoint moved with its deliveries (the dedupe record).
+    for source in Source::ALL {
+        let (db, feed, token) = (store.database().clone(), sources.clone(), token.clone());
+        let module = match source {
+            Source::Identity => "notifications-from-identity",
+            Source::Reports => "notifications-from-reports",
+            Source::Publications => "notifications-from-publications",
+            Source::Dialogue => "notifications-from-dialogue",
+        };
+        supervisor.spawn(module, async move {
+            miroir_notifications::intake::follow(&db, feed.as_ref(), source, None, token).await.map(|_| ())
+        });
+    }
     let key = UnsubscribeKey::load_or_create(store.database()).await?;
     let sender = EmailSender::new(
         store.database().clone(),
