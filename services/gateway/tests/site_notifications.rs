@@ -143,6 +143,7 @@ fn hidden(html: &str, field: &str) -> String {
 struct Person {
     cookies: String,
     csrf: String,
+    account_id: String,
 }
 
 impl Site {
@@ -168,7 +169,7 @@ impl Site {
             .expect("sign in");
         assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "sign-in as {email}");
         jar.extend(set_cookies(&signed_in));
-        Person { cookies: cookie_header(&jar), csrf }
+        Person { cookies: cookie_header(&jar), csrf, account_id: account.account_id }
     }
 
     /// Someone not signed in.
@@ -176,7 +177,7 @@ impl Site {
         let page = self.http.get(format!("{}/compte/connexion", self.base)).send().await.expect("page");
         let jar = set_cookies(&page);
         let csrf = hidden(&page.text().await.expect("html"), "csrf");
-        Person { cookies: cookie_header(&jar), csrf }
+        Person { cookies: cookie_header(&jar), csrf, account_id: String::new() }
     }
 }
 
@@ -374,4 +375,54 @@ async fn preferences_and_subscriptions_are_set_on_the_site() {
             assert!(!html.contains(">notif-") && !html.contains(">follow-"), "{path} in {lang}: a text is missing");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_one_click_link_of_an_email_unsubscribes_without_signing_in() {
+    use miroir_notifications::unsubscribe::{Scope, UnsubscribeKey};
+    let site = site(100).await;
+    let anne = site.person("anne@example.fr", "resident").await;
+    let asked =
+        anne.done(&site, "/c/75056/citoyen/questions/", &[("title", "Où jeter le verre ?"), ("body", "Merci.")]).await;
+    let question = format!("/c/75056/citoyen/questions/{}", id_of(&asked));
+    let subject = format!("communes/75056/questions/{}", id_of(&asked));
+    anne.done(&site, "/compte/suivre", &[("subject", &subject), ("follow", "1"), ("back", &question)]).await;
+    let key = UnsubscribeKey::load_or_create(&site._dbs.3.db).await.expect("the service's key");
+
+    // Opening the link only asks: link checkers open links.
+    let token = key.token(&anne.account_id, &Scope::Follow(subject.clone())).expect("token");
+    let link = format!("{}/desabonnement/{token}", site.base);
+    let page = site.http.get(&link).send().await.expect("GET");
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.expect("html");
+    assert!(page.contains("id=\"unsubscribe-form\"") && page.contains("name=\"List-Unsubscribe\" value=\"One-Click\""));
+    assert!(anne.html(&site, &question).await.contains("Ne plus suivre"), "still followed after a GET");
+
+    // The mail client's one-click POST: no cookie, no CSRF token, RFC 8058's body.
+    let clicked = site.http.post(&link).form(&[("List-Unsubscribe", "One-Click")]).send().await.expect("POST");
+    assert_eq!(clicked.status(), StatusCode::OK);
+    assert!(clicked.text().await.expect("html").contains("Vous ne suivez plus"));
+    assert!(anne.html(&site, &question).await.contains(">Suivre</button>"), "unfollowed");
+
+    // The "every e-mail" link turns e-mail off, the rest stays.
+    let all = key.token(&anne.account_id, &Scope::All).expect("token");
+    let link = format!("{}/desabonnement/{all}", site.base);
+    let clicked = site.http.post(&link).form(&[("List-Unsubscribe", "One-Click")]).send().await.expect("POST");
+    assert!(clicked.text().await.expect("html").contains("Vous ne recevrez plus de courriels"));
+    assert!(anne.html(&site, "/compte/notifications").await.contains("value=\"never\" checked"));
+
+    // Not without the one-click body; not with a token of someone else's making.
+    let bare = site.http.post(&link).send().await.expect("POST");
+    assert_eq!(bare.status(), StatusCode::BAD_REQUEST);
+    let forged = UnsubscribeKey::from_bytes(&[9u8; 32]).token(&anne.account_id, &Scope::All).expect("token");
+    let refused = site
+        .http
+        .post(format!("{}/desabonnement/{forged}", site.base))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let nonsense = site.http.get(format!("{}/desabonnement/%3Cscript%3E", site.base)).send().await.expect("GET");
+    assert_eq!(nonsense.status(), StatusCode::BAD_REQUEST);
 }

@@ -73,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/compte/verifier", get(account::verify))
         .route("/compte/mot-de-passe", get(account::reset_form).post(account::reset))
         .route("/compte/suivre", post(pages::follow::post))
+        .route("/desabonnement/{token}", get(pages::unsubscribe::confirm).post(pages::unsubscribe::unsubscribe))
         .route("/compte/notifications", get(pages::notifications::show).post(pages::notifications::save))
         .route("/compte/notifications/resilier", post(pages::notifications::cancel))
         .route(

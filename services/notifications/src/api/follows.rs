@@ -40,7 +40,7 @@ impl NotificationsApi {
         self.choose(account_id, subject, request_id.as_deref(), false).await
     }
 
-    async fn choose(
+    pub(super) async fn choose(
         &self,
         account_id: &str,
         subject: Subject,

@@ -8,6 +8,7 @@
 //! - [`preferences`] — GetMyPreferences, SetMyPreferences.
 //! - [`deliveries`] — ListMyDeliveries.
 //! - [`feed`] — ListMyFeed, CountMyUnread, MarkFeedRead.
+//! - [`unsubscribe`] — UnsubscribeByToken (one click, no sign-in).
 //! - [`parse`] — request fields → validated values.
 
 pub mod deliveries;
@@ -16,6 +17,7 @@ pub mod follows;
 pub mod parse;
 pub mod preferences;
 pub mod subscriptions;
+pub mod unsubscribe;
 
 use miroir_auth::Principal;
 use miroir_auth::grpc::{principal, require_signed_in};
@@ -222,6 +224,14 @@ impl NotificationsRpc for NotificationsApi {
     ) -> Result<Response<pb::CountMyUnreadResponse>, Status> {
         let account = account(&principal(&request))?;
         Ok(Response::new(self.unread_of(&account).await?))
+    }
+
+    async fn unsubscribe_by_token(
+        &self,
+        request: Request<pb::UnsubscribeByTokenRequest>,
+    ) -> Result<Response<pb::UnsubscribeByTokenResponse>, Status> {
+        // The token is the proof: no account is asked for.
+        Ok(Response::new(self.unsubscribe_by_token(request.into_inner()).await?))
     }
 
     async fn mark_feed_read(

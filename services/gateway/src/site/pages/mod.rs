@@ -19,6 +19,7 @@ pub mod questions;
 pub mod queue;
 pub mod reports;
 pub mod search;
+pub mod unsubscribe;
 
 use miroir_proto::identity::v1 as id;
 use miroir_proto::reports::v1 as rp;
