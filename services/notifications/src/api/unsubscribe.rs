@@ -40,7 +40,7 @@ impl NotificationsApi {
                 let executed = self
                     .run::<PreferencesDecider>(&account_id, "", aggregate, None, || preferences::Command::Set {
                         account_id: account_id.clone(),
-                        preferences: chosen.clone(),
+                        preferences: chosen,
                         source: Source::OneClick,
                         at_us,
                     })
