@@ -65,6 +65,8 @@ fn item(row: &AnyRow) -> Result<pb::FeedItem, sqlx::Error> {
         commune: row.try_get("commune")?,
         occurred_at_us: row.try_get("occurred_at_us")?,
         read: row.try_get::<Option<i64>, _>("read_at_us")?.is_some(),
+        // Said by the API, in the language the caller asks for.
+        ..Default::default()
     })
 }
 

@@ -37,7 +37,8 @@ async fn item(h: &Harness, n: u32, id: &str, event_type: &str, occurred_at_us: i
 async fn list(h: &Harness, n: u32, page_size: i32, unread_only: bool) -> Vec<pb::FeedItem> {
     let (mut items, mut page_token) = (Vec::new(), String::new());
     loop {
-        let request = pb::ListMyFeedRequest { page_size, page_token: page_token.clone(), unread_only };
+        let request =
+            pb::ListMyFeedRequest { page_size, page_token: page_token.clone(), unread_only, language: String::new() };
         let page = h.api.list_my_feed(as_account(n, request)).await.expect("list").into_inner();
         assert!(page.items.len() <= usize::try_from(page_size).unwrap_or_default());
         items.extend(page.items);
@@ -78,6 +79,17 @@ async fn an_account_reads_and_marks_its_own_feed_only(backend: Backend) {
     let first = &all[1];
     assert_eq!((first.event_type.as_str(), first.commune.as_str(), first.read), ("report_resolved", PARIS, false));
     assert_eq!(first.params.get("title").map(String::as_str), Some("Nid-de-poule"));
+    // Said in one line, in the language asked for, with the subject's page on the site.
+    assert!(first.text.contains("Nid-de-poule") && first.text.starts_with("Signalement"), "{}", first.text);
+    assert_eq!(first.href, "/c/75056/citoyen/signalements/0190c0de-0000-7000-8000-000000000001");
+    let english =
+        pb::ListMyFeedRequest { page_size: 1, page_token: String::new(), unread_only: false, language: "en".into() };
+    let english = h.api.list_my_feed(as_account(1, english)).await.expect("list").into_inner();
+    assert!(
+        english.items[0].text.contains("Nid") && !english.items[0].text.starts_with("Signalement"),
+        "{:?}",
+        english.items[0].text
+    );
     assert_eq!(first.subject, format!("communes/{PARIS}/reports/0190c0de-0000-7000-8000-000000000001"));
     assert_eq!(unread(&h, 1).await, 4);
     assert_eq!(ids(&list(&h, 2, 20, false).await), ["reports/9", "reports/7"]);
@@ -127,7 +139,12 @@ async fn bad_requests_are_refused_on_their_field(backend: Backend) {
     assert_eq!(field(&refused).as_deref(), Some("ids"));
 
     for (page_size, page_token, bad) in [(101, "", "page_size"), (-1, "", "page_size"), (0, "zz", "page_token")] {
-        let request = pb::ListMyFeedRequest { page_size, page_token: page_token.into(), unread_only: false };
+        let request = pb::ListMyFeedRequest {
+            page_size,
+            page_token: page_token.into(),
+            unread_only: false,
+            language: String::new(),
+        };
         let refused = h.api.list_my_feed(as_account(1, request)).await.expect_err("bad list");
         assert_eq!((refused.code(), field(&refused).as_deref()), (Code::InvalidArgument, Some(bad)));
     }

@@ -1,6 +1,7 @@
 //! ListMyFeed, CountMyUnread and MarkFeedRead: the signed-in account's own
-//! feed ([`crate::feed`]). Items carry `event_type` and `params`, not text:
-//! the site renders them in the reader's language.
+//! feed ([`crate::feed`]). Items carry `event_type` and `params`, and the
+//! one line the e-mail about them would have as its subject, in the language
+//! the caller asks for.
 
 use miroir_platform::clock::now_us;
 use miroir_proto::notifications::v1 as pb;
@@ -8,6 +9,7 @@ use miroir_proto::notifications::v1 as pb;
 use super::{NotificationsApi, parse};
 use crate::error::ApiError;
 use crate::feed::{self, FeedCursor, Marking};
+use crate::render::{Catalogue, EventType, Locale, Params, site_path, subject_line};
 
 /// Most ids one MarkFeedRead names.
 pub const MAX_MARKED_IDS: usize = 100;
@@ -30,6 +32,13 @@ fn marking(request: &pb::MarkFeedReadRequest) -> Result<Marking, ApiError> {
     }
 }
 
+/// An item in one line, as the e-mail about it would name it ("" if it cannot be said: never a raw key).
+fn said(catalogue: &Catalogue, item: &pb::FeedItem) -> String {
+    let Some(event) = EventType::parse(&item.event_type) else { return String::new() };
+    let params = serde_json::to_string(&item.params).ok().and_then(|json| Params::from_json(&json).ok());
+    params.and_then(|params| subject_line(catalogue, event, &item.subject, &params).ok()).unwrap_or_default()
+}
+
 impl NotificationsApi {
     pub(super) async fn feed_of(
         &self,
@@ -44,8 +53,13 @@ impl NotificationsApi {
                     .ok_or_else(|| ApiError::invalid("page_token", "is not a token this API gave"))?,
             ),
         };
-        let (items, next) =
+        let (mut items, next) =
             feed::list(self.store.database(), account_id, request.unread_only, now_us(), limit, after).await?;
+        let catalogue = Catalogue::new(if request.language == "en" { Locale::En } else { Locale::Fr });
+        for item in &mut items {
+            item.text = said(&catalogue, item);
+            item.href = site_path(&item.subject);
+        }
         Ok(pb::ListMyFeedResponse { items, next_page_token: next.unwrap_or_default() })
     }
 

@@ -146,6 +146,9 @@ event_types! {
     PublicationArchived => "publication_archived",
     ContentHidden => "content_hidden",
     ContentRestored => "content_restored",
+    AppealDismissed => "appeal_dismissed",
+    HidingAppealed => "hiding_appealed",
+    ContentFlagged => "content_flagged",
 }
 
 impl EventType {
@@ -199,10 +202,12 @@ impl Params {
             status: text("status"),
             message: text("message"),
             reason: text("reason"),
-            summary: text("summary"),
+            // The intake writes `summary_of_change` and `answer_due_at_us`; both names are read.
+            summary: text("summary").or_else(|| text("summary_of_change")),
             commune: text("commune"),
             commune_name: text("commune_name"),
-            answer_due: text("answer_due"),
+            answer_due: text("answer_due")
+                .or_else(|| text("answer_due_at_us").and_then(|us| us.parse::<i64>().ok()).map(french_date)),
         })
     }
 
@@ -214,6 +219,23 @@ impl Params {
             .or_else(|| parse_subject(subject).map(|(commune, _, _)| commune.to_string()))
             .unwrap_or_default()
     }
+}
+
+/// The calendar day (`YYYY-MM-DD`) of a time in Unix microseconds, in metropolitan France's winter time
+/// (UTC+1): a due date shown a day early only between 23:00 and midnight in summer.
+pub fn french_date(unix_us: i64) -> String {
+    let days = (unix_us.div_euclid(1_000_000) + 3600).div_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// One line of text: control characters (line breaks included) become spaces,
@@ -390,6 +412,18 @@ mod tests {
             }
         }
         assert_eq!(EventType::parse("report_deleted"), None);
+    }
+
+    #[test]
+    fn due_dates_are_french_calendar_days() {
+        assert_eq!(french_date(0), "1970-01-01");
+        // 2026-12-07 22:30 UTC is 23:30 in Paris: still the 7th; 23:30 UTC is the 8th there.
+        assert_eq!(french_date(1_796_682_600_000_000), "2026-12-07");
+        assert_eq!(french_date(1_796_686_200_000_000), "2026-12-08");
+        assert_eq!(french_date(951_782_400_000_000), "2000-02-29");
+        let params = Params::from_json(r#"{"answer_due_at_us":"1796682600000000","summary_of_change":"Dates"}"#)
+            .expect("params");
+        assert_eq!((params.answer_due.as_deref(), params.summary.as_deref()), (Some("2026-12-07"), Some("Dates")));
     }
 
     #[test]

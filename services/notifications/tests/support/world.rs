@@ -141,7 +141,12 @@ impl World {
     pub async fn feed(&self, account_id: &str) -> Vec<pb::FeedItem> {
         let (mut items, mut page_token) = (Vec::new(), String::new());
         loop {
-            let request = pb::ListMyFeedRequest { page_size: 100, page_token: page_token.clone(), unread_only: false };
+            let request = pb::ListMyFeedRequest {
+                page_size: 100,
+                page_token: page_token.clone(),
+                unread_only: false,
+                language: String::new(),
+            };
             let page = self.notifications.api.list_my_feed(as_id(account_id, request)).await.expect("feed");
             let page = page.into_inner();
             items.extend(page.items);

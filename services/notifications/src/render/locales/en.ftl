@@ -106,3 +106,12 @@ content_hidden-note = You may appeal this decision once, from the contribution's
 
 content_restored-subject = Your contribution is visible again: { $title }
 content_restored-intro = Your contribution on “{ $title }” in { $commune } is visible again.
+
+appeal_dismissed-subject = Your appeal was not upheld: { $title }
+appeal_dismissed-intro = Your contribution on “{ $title }” in { $commune } stays hidden: moderation examined your appeal and did not uphold it.
+
+hiding_appealed-subject = An appeal against hiding to examine: { $title }
+hiding_appealed-intro = A contribution hidden on “{ $title }” in { $commune } is appealed against by the person who wrote it. It awaits your decision in the moderation queue.
+
+content_flagged-subject = Flagged content to examine: { $title }
+content_flagged-intro = A contribution on “{ $title }” in { $commune } was flagged to moderation. It awaits you in the moderation queue.

@@ -106,3 +106,12 @@ content_hidden-note = Vous pouvez contester cette décision une fois, depuis la 
 
 content_restored-subject = Votre contribution est de nouveau visible : { $title }
 content_restored-intro = Votre contribution sur « { $title } » à { $commune } est de nouveau visible.
+
+appeal_dismissed-subject = Votre contestation n'a pas été retenue : { $title }
+appeal_dismissed-intro = Votre contribution sur « { $title } » à { $commune } reste masquée : la modération a examiné votre contestation et ne l'a pas retenue.
+
+hiding_appealed-subject = Une contestation de masquage à examiner : { $title }
+hiding_appealed-intro = L'auteur d'une contribution masquée sur « { $title } » à { $commune } conteste ce masquage. Elle attend votre décision dans la file de modération.
+
+content_flagged-subject = Un signalement de contenu à examiner : { $title }
+content_flagged-intro = Une contribution sur « { $title } » à { $commune } a été signalée à la modération. Elle vous attend dans la file de modération.
