@@ -1044,3 +1044,27 @@ unsub-done-all = You will receive no more e-mails from Miroir. Your notification
 unsub-done-follow = You no longer follow what the e-mail was about.
 unsub-change = To change your mind:
 unsub-invalid = This unsubscribe link is not valid. Manage your e-mails from your notifications, once signed in.
+nav-unread = { $count ->
+    [one] unread notification
+   *[other] unread notifications
+}
+notif-feed-title = What's new
+notif-feed-intro = What happened to what you follow and in your subscriptions, newest first.
+notif-feed-empty = Nothing new yet.
+notif-feed-new = new
+notif-feed-mark-all = Mark all as read
+notif-feed-marked = Everything is marked as read.
+notif-feed-more = Only the latest 30 are shown.
+notif-deliveries-title = My e-mails
+notif-deliveries-intro = The e-mails Miroir sent you or will send you, and what became of them.
+notif-deliveries-empty = No e-mail yet.
+notif-delivery-state = State
+notif-delivery-subject = Subject
+notif-delivery-when = Date
+notif-delivery-attempts = Attempts
+notif-state-pending = waiting
+notif-state-sending = being sent
+notif-state-sent = sent
+notif-state-retry = will be tried again
+notif-state-failed = failed
+notif-state-cancelled = not sent

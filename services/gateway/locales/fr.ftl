@@ -1044,3 +1044,27 @@ unsub-done-all = Vous ne recevrez plus de courriels de Miroir. Vos notifications
 unsub-done-follow = Vous ne suivez plus ce dont parlait le courriel.
 unsub-change = Pour changer d'avis :
 unsub-invalid = Ce lien de désabonnement n'est pas valable. Gérez vos courriels depuis vos notifications, une fois connecté.
+nav-unread = { $count ->
+    [one] nouvelle notification non lue
+   *[other] nouvelles notifications non lues
+}
+notif-feed-title = Nouveautés
+notif-feed-intro = Ce qui s'est passé dans ce que vous suivez et dans vos abonnements, le plus récent d'abord.
+notif-feed-empty = Rien de nouveau pour l'instant.
+notif-feed-new = nouveau
+notif-feed-mark-all = Tout marquer comme lu
+notif-feed-marked = Tout est marqué comme lu.
+notif-feed-more = Seules les 30 dernières nouveautés sont affichées.
+notif-deliveries-title = Mes courriels
+notif-deliveries-intro = Les courriels que Miroir vous a envoyés ou va vous envoyer, et ce qu'il en est advenu.
+notif-deliveries-empty = Aucun courriel pour l'instant.
+notif-delivery-state = État
+notif-delivery-subject = Objet
+notif-delivery-when = Date
+notif-delivery-attempts = Tentatives
+notif-state-pending = en attente
+notif-state-sending = en cours d'envoi
+notif-state-sent = envoyé
+notif-state-retry = nouvel essai prévu
+notif-state-failed = échec
+notif-state-cancelled = non envoyé

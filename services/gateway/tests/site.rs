@@ -479,14 +479,21 @@ impl Person {
     }
 
     async fn post_multipart(&self, site: &Site, path: &str, body: (String, Vec<u8>)) -> reqwest::Response {
-        site.http
-            .post(format!("{}{path}", site.base))
-            .header("cookie", &self.cookies)
-            .header("content-type", body.0)
-            .body(body.1)
-            .send()
-            .await
-            .expect("POST")
+        let send = || {
+            site.http
+                .post(format!("{}{path}", site.base))
+                .header("cookie", &self.cookies)
+                .header("content-type", body.0.clone())
+                .body(body.1.clone())
+                .send()
+        };
+        // A post refused before its body is read (a forged one) is answered at once and the connection closed;
+        // a client still sending may see that close before the answer. Sent once more, the answer is read.
+        match send().await {
+            Ok(response) => response,
+            Err(error) if error.is_request() => send().await.expect("POST (again)"),
+            Err(error) => panic!("POST: {error}"),
+        }
     }
 
     /// Files a report (confirming past the duplicate suggestions) and returns its id.

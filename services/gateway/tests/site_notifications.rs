@@ -6,13 +6,17 @@
 //! account alone with its own choices.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use miroir_auth::Verifier;
 use miroir_dialogue::api::{DialogueApi, PostingLimit};
+use miroir_eventstore::feed::LocalFeed;
 use miroir_gateway::{GatewayConfig, build};
 use miroir_identity::api::IdentityApi;
 use miroir_identity::{IdentityConfig, operator_cli};
 use miroir_notifications::api::NotificationsApi;
+use miroir_notifications::intake::Source;
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::testing::TestDatabase;
@@ -77,6 +81,7 @@ async fn site(posts: u32) -> Site {
     let reports_db = TestDatabase::sqlite().await;
     miroir_reports::migrate_database(&reports_db.db).await.expect("migrate reports");
     let store = miroir_reports::open(reports_db.db.clone()).await.expect("reports");
+    let reports_log = store.clone();
     let links = Links { public_url: String::new(), log_links: false, sink: None };
     let reports_routes = tonic::service::Routes::new(ReportsServer::with_interceptor(
         ReportsApi::new(store).with_links(links),
@@ -87,6 +92,7 @@ async fn site(posts: u32) -> Site {
     let dialogue_db = TestDatabase::sqlite().await;
     miroir_dialogue::migrate_database(&dialogue_db.db).await.expect("migrate dialogue");
     let store = miroir_dialogue::open(dialogue_db.db.clone()).await.expect("dialogue");
+    let dialogue_log = store.clone();
     let api = DialogueApi::new(store)
         .with_commitment_days(10)
         .with_posting_limit(PostingLimit { posts, window_us: 600_000_000 });
@@ -98,6 +104,14 @@ async fn site(posts: u32) -> Site {
     let notifications_db = TestDatabase::sqlite().await;
     miroir_notifications::migrate_database(&notifications_db.db).await.expect("migrate notifications");
     let store = miroir_notifications::open(notifications_db.db.clone()).await.expect("notifications");
+    // The intake, as the binary runs it: every source log, in-process.
+    let sources = Arc::new(LocalFeed::new([identity.store().clone(), reports_log, dialogue_log]));
+    for source in [Source::Identity, Source::Reports, Source::Dialogue] {
+        let (db, feed, token) = (notifications_db.db.clone(), sources.clone(), token.clone());
+        tokio::spawn(
+            async move { miroir_notifications::intake::follow(&db, feed.as_ref(), source, None, token).await },
+        );
+    }
     let notifications_routes = tonic::service::Routes::new(NotificationsServer::with_interceptor(
         NotificationsApi::new(store),
         miroir_auth::grpc::authenticate(verifier_for_notifications),
@@ -251,8 +265,16 @@ async fn residents_follow_from_the_page_and_find_it_on_their_notifications_page(
     assert_eq!(back, format!("{question}#suivre"));
     let page = anne.html(&site, &question).await;
     assert!(page.contains("Vous suivez ceci") && page.contains(">Ne plus suivre</button>"), "{page}");
-    // Bob did not choose; as its author he will be made a follower by the notifications intake, not by the page.
-    assert!(bob.html(&site, &question).await.contains(">Suivre</button>"));
+    // Bob did not choose: as its author, the notifications intake made him a follower, and the page says why.
+    let mut bobs = String::new();
+    for _ in 0..100 {
+        bobs = bob.html(&site, &question).await;
+        if bobs.contains("parce que vous y avez pris part") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(bobs.contains("parce que vous y avez pris part") && bobs.contains(">Ne plus suivre</button>"), "{bobs}");
 
     // Her notifications page lists it with its title, and stops it.
     let mine = anne.html(&site, "/compte/notifications").await;
@@ -425,4 +447,44 @@ async fn the_one_click_link_of_an_email_unsubscribes_without_signing_in() {
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let nonsense = site.http.get(format!("{}/desabonnement/%3Cscript%3E", site.base)).send().await.expect("GET");
     assert_eq!(nonsense.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_feed_says_what_happened_with_an_unread_count_until_read() {
+    let site = site(100).await;
+    let bob = site.person("bob@example.fr", "resident").await;
+    let mayor = site.person("maire@example.fr", "elected_official").await;
+    let asked = bob
+        .done(&site, "/c/75056/citoyen/questions/", &[("title", "Quand rouvre la piscine ?"), ("body", "Merci.")])
+        .await;
+    let question = format!("/c/75056/citoyen/questions/{}", id_of(&asked));
+    mayor.done(&site, &format!("{question}/repondre"), &[("answer", "Elle rouvre le 4 janvier.")]).await;
+
+    // The intake follows the logs: the answer reaches the asker's feed (the mayor, who acted, hears nothing).
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = bob.html(&site, "/compte/notifications").await;
+        if page.contains("class=\"feed-item feed-unread\"") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let feed = &page[page.find("id=\"feed\"").expect("the feed")..];
+    assert!(feed.contains("Quand rouvre la piscine ?") && feed.contains(&format!("href=\"{question}\"")), "{feed}");
+    assert!(
+        page.contains("class=\"badge unread-badge\" aria-hidden=\"true\">1</span>"),
+        "the count in the menu: {page}"
+    );
+    assert!(page.contains("1 nouvelle notification non lue"), "said to screen readers");
+    assert!(page.contains("id=\"deliveries\""), "the e-mail about it is listed with its state");
+    let mayors = mayor.html(&site, "/compte/notifications").await;
+    assert!(!mayors.contains("class=\"feed-item"), "the actor is not notified of their own act");
+    let english = bob.html(&site, "/compte/notifications?lang=en").await;
+    assert!(english.contains("1 unread notification") && english.contains("Quand rouvre la piscine ?"));
+
+    // Marked read: no count any more.
+    let done = bob.done(&site, "/compte/notifications/lu", &[]).await;
+    assert_eq!(done, "/compte/notifications?fait=lu");
+    let page = bob.html(&site, "/compte/notifications").await;
+    assert!(!page.contains("unread-badge") && !page.contains("feed-unread") && page.contains("Quand rouvre"), "{page}");
 }

@@ -76,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/desabonnement/{token}", get(pages::unsubscribe::confirm).post(pages::unsubscribe::unsubscribe))
         .route("/compte/notifications", get(pages::notifications::show).post(pages::notifications::save))
         .route("/compte/notifications/resilier", post(pages::notifications::cancel))
+        .route("/compte/notifications/lu", post(pages::notifications::mark_read))
         .route(
             "/c/{insee}/abonnements",
             get(pages::notifications::subscribe_form).post(pages::notifications::subscribe),

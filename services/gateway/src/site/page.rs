@@ -21,6 +21,8 @@ pub struct Frame {
     pub admin_of: Option<String>,
     /// A commune whose reports queue this visitor works on (agent or administrator), if any.
     pub staff_of: Option<String>,
+    /// Unread items of the signed-in visitor's notifications, when known.
+    pub unread: Option<u64>,
     /// More stylesheets and scripts (`defer`), for pages with a map.
     pub styles: Vec<String>,
     pub scripts: Vec<String>,
@@ -46,6 +48,7 @@ impl Frame {
             user: visitor.user.clone(),
             admin_of,
             staff_of,
+            unread: visitor.unread,
             styles: Vec::new(),
             scripts: Vec::new(),
         }
@@ -72,6 +75,14 @@ impl Frame {
     }
 
     /// The text of `key` with a count `$count` (plural rules apply).
+    /// "3 unread notifications" for screen readers ("" when none or unknown).
+    pub fn unread_text(&self) -> String {
+        match self.unread {
+            Some(n) if n > 0 => format!("{n} {}", self.tr.count("nav-unread", i64::try_from(n).unwrap_or(i64::MAX))),
+            _ => String::new(),
+        }
+    }
+
     pub fn count<N: Copy + TryInto<i64>>(&self, key: &str, count: &N) -> String {
         self.tr.count(key, (*count).try_into().unwrap_or(i64::MAX))
     }

@@ -50,6 +50,8 @@ pub struct Visitor {
     pub path: String,
     pub csrf: String,
     pub user: Option<User>,
+    /// Unread notifications of the signed-in visitor (asked on page views only, briefly; `None` if not known).
+    pub unread: Option<u64>,
     access_token: Option<String>,
     /// Cookies to set on the response (new CSRF token, refreshed session, language).
     set_cookies: Vec<String>,
@@ -145,6 +147,7 @@ impl FromRequestParts<AppState> for Visitor {
             path: parts.uri.path().to_owned(),
             csrf,
             user: None,
+            unread: None,
             access_token,
             set_cookies,
         };
@@ -164,7 +167,23 @@ impl FromRequestParts<AppState> for Visitor {
                 Err(_) => visitor.sign_out(),
             }
         }
+        if visitor.user.is_some() && parts.method == axum::http::Method::GET {
+            visitor.unread = unread(state, &visitor).await;
+        }
         Ok(visitor)
+    }
+}
+
+/// How long a page waits for its unread count: the count is a courtesy, the page must not wait on it.
+const UNREAD_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// The visitor's unread notifications, if the notifications service answers at once.
+async fn unread(state: &AppState, visitor: &Visitor) -> Option<u64> {
+    let mut notifications = state.notifications.clone();
+    let request = upstream::request(miroir_proto::notifications::v1::CountMyUnreadRequest {}, &visitor.forwarded());
+    match tokio::time::timeout(UNREAD_WAIT, notifications.count_my_unread(request)).await {
+        Ok(Ok(answer)) => Some(answer.into_inner().unread),
+        _ => None,
     }
 }
 

@@ -51,6 +51,32 @@ pub struct FollowedView {
     pub implicit: bool,
 }
 
+/// A feed item as the page lists it.
+#[derive(Debug, Clone)]
+pub struct FeedView {
+    pub text: String,
+    pub href: String,
+    pub at: String,
+    pub iso: String,
+    pub unread: bool,
+}
+
+/// One of the account's e-mails as the page lists it.
+#[derive(Debug, Clone)]
+pub struct DeliveryView {
+    pub subject_line: String,
+    pub href: String,
+    pub state: String,
+    pub state_class: &'static str,
+    pub at: String,
+    pub attempts: u32,
+    pub last_error: String,
+}
+
+/// How many feed items and e-mails the page shows.
+const FEED_SHOWN: i32 = 30;
+const DELIVERIES_SHOWN: i32 = 20;
+
 /// A subscription as the page lists it.
 #[derive(Debug, Clone)]
 pub struct SubscriptionView {
@@ -141,6 +167,10 @@ struct AccountPage {
     unavailable: bool,
     /// Where to subscribe: the visitor's communes (from their roles), or none known.
     communes: Vec<String>,
+    feed: Vec<FeedView>,
+    more_feed: bool,
+    unread: bool,
+    deliveries: Vec<DeliveryView>,
 }
 
 async fn account_page(
@@ -166,7 +196,65 @@ async fn account_page(
             &forwarded
         ))),
     );
+    let (mut d, mut e) = (state.notifications.clone(), state.notifications.clone());
+    let feed_request = nt::ListMyFeedRequest {
+        page_size: FEED_SHOWN,
+        page_token: String::new(),
+        unread_only: false,
+        language: visitor.tr.lang.code().to_owned(),
+    };
+    let deliveries_request = nt::ListMyDeliveriesRequest { page_size: DELIVERIES_SHOWN, page_token: String::new() };
+    let (feed, deliveries) = tokio::join!(
+        upstream::call(d.list_my_feed(upstream::request(feed_request, &forwarded))),
+        upstream::call(e.list_my_deliveries(upstream::request(deliveries_request, &forwarded))),
+    );
     let tr = &visitor.tr;
+    let (feed, more_feed) = match feed {
+        Ok(listed) => {
+            let more = !listed.next_page_token.is_empty();
+            let items = listed
+                .items
+                .into_iter()
+                .filter(|i| !i.text.is_empty())
+                .map(|i| FeedView {
+                    href: if i.href.starts_with('/') { i.href } else { "/".to_owned() },
+                    at: tr.datetime(i.occurred_at_us),
+                    iso: tr.iso(i.occurred_at_us),
+                    unread: !i.read,
+                    text: i.text,
+                })
+                .collect::<Vec<_>>();
+            (items, more)
+        }
+        Err(_) => (Vec::new(), false),
+    };
+    let deliveries = deliveries
+        .map(|listed| {
+            listed
+                .deliveries
+                .into_iter()
+                .map(|d| {
+                    let (state_class, key) = match d.state() {
+                        nt::DeliveryState::Sent => ("sent", "notif-state-sent"),
+                        nt::DeliveryState::Sending => ("sending", "notif-state-sending"),
+                        nt::DeliveryState::Retry => ("retry", "notif-state-retry"),
+                        nt::DeliveryState::Failed => ("failed", "notif-state-failed"),
+                        nt::DeliveryState::Cancelled => ("cancelled", "notif-state-cancelled"),
+                        _ => ("pending", "notif-state-pending"),
+                    };
+                    DeliveryView {
+                        href: subject_page(tr, &d.subject).map(|(href, _, _)| href).unwrap_or_default(),
+                        state: tr.t(key),
+                        state_class,
+                        at: tr.datetime(if d.sent_at_us > 0 { d.sent_at_us } else { d.created_at_us }),
+                        attempts: d.attempts,
+                        last_error: d.last_error,
+                        subject_line: d.subject_line,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     let (preferences, follows, subscriptions, unavailable) = match found {
         Ok((p, f, s)) => (p, f, s, false),
         Err(GatewayError::Upstream(status)) if status.code() == Code::Unauthenticated => {
@@ -213,6 +301,10 @@ async fn account_page(
         subscriptions: subscriptions.subscriptions.iter().map(|s| describe(tr, s)).collect(),
         unavailable,
         communes,
+        unread: feed.iter().any(|f| f.unread),
+        feed,
+        more_feed,
+        deliveries,
     };
     render(visitor, status, &page)
 }
@@ -224,6 +316,7 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, RawQuery(quer
         "preferences" => visitor.tr.t("notif-saved"),
         "abonnement" => visitor.tr.t("notif-subscribed"),
         "resilie" => visitor.tr.t("notif-cancelled"),
+        "lu" => visitor.tr.t("notif-feed-marked"),
         _ => String::new(),
     };
     account_page(&state, visitor, StatusCode::OK, notice, FormErrors::default()).await
@@ -260,6 +353,28 @@ pub async fn save(State(state): State<AppState>, visitor: Visitor, address: Clie
             let errors = FormErrors::from_status(&visitor.tr, &status, &renames);
             account_page(&state, visitor, StatusCode::BAD_REQUEST, String::new(), errors).await
         }
+        Err(error) => error_page(visitor, &error),
+    }
+}
+
+/// POST `/compte/notifications/lu`: marks the whole feed read (up to now).
+pub async fn mark_read(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    address: ClientAddress,
+    body: Bytes,
+) -> Response {
+    let (visitor, _form) = match posted(&state, visitor, &body, &address) {
+        Ok(ok) => ok,
+        Err(refused) => return refused,
+    };
+    if visitor.user.is_none() {
+        return redirect(visitor, &format!("/compte/connexion?suite={PAGE}"));
+    }
+    let message = nt::MarkFeedReadRequest { ids: Vec::new(), up_to_us: miroir_platform::clock::now_us() };
+    let mut notifications = state.notifications.clone();
+    match upstream::call(notifications.mark_feed_read(upstream::request(message, &visitor.forwarded()))).await {
+        Ok(_) => redirect(visitor, &format!("{PAGE}?fait=lu")),
         Err(error) => error_page(visitor, &error),
     }
 }
