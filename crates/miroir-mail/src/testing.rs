@@ -7,7 +7,7 @@
 //! The server runs on threads of its own that end with the test process.
 
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -60,6 +60,8 @@ impl Received {
 struct Keeper {
     inbox: Arc<Mutex<Vec<Received>>>,
     refuse: Arc<AtomicU16>,
+    /// Milliseconds each message takes to be accepted (a slow relay, for bursts that last).
+    delay_ms: Arc<AtomicU64>,
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
@@ -86,6 +88,10 @@ impl Handler for Keeper {
     }
 
     fn data_end(&mut self) -> Response {
+        let delay = self.delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            std::thread::sleep(Duration::from_millis(delay));
+        }
         let message = Received { from: self.from.clone(), to: self.to.clone(), raw: std::mem::take(&mut self.data) };
         if let Ok(mut inbox) = self.inbox.lock() {
             inbox.push(message);
@@ -100,6 +106,7 @@ pub struct SmtpSink {
     url: String,
     inbox: Arc<Mutex<Vec<Received>>>,
     refuse: Arc<AtomicU16>,
+    delay_ms: Arc<AtomicU64>,
 }
 
 impl SmtpSink {
@@ -109,9 +116,11 @@ impl SmtpSink {
         let url = format!("smtp://{}", listener.local_addr().expect("its address"));
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let refuse = Arc::new(AtomicU16::new(0));
+        let delay_ms = Arc::new(AtomicU64::new(0));
         let keeper = Keeper {
             inbox: inbox.clone(),
             refuse: refuse.clone(),
+            delay_ms: delay_ms.clone(),
             from: String::new(),
             to: Vec::new(),
             data: Vec::new(),
@@ -128,7 +137,7 @@ impl SmtpSink {
                 eprintln!("the test SMTP server stopped: {error}");
             }
         });
-        SmtpSink { url, inbox, refuse }
+        SmtpSink { url, inbox, refuse, delay_ms }
     }
 
     /// Where to send: `smtp://127.0.0.1:{port}`.
@@ -151,6 +160,11 @@ impl SmtpSink {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// From now on, take `per_message` to accept each message (before it counts as received).
+    pub fn slow_down(&self, per_message: Duration) {
+        self.delay_ms.store(u64::try_from(per_message.as_millis()).unwrap_or(u64::MAX), Ordering::SeqCst);
     }
 
     /// From now on, refuse every message with a temporary (451) or a permanent (550) failure; 0 accepts again.

@@ -280,7 +280,10 @@ async fn residents_follow_from_the_page_and_find_it_on_their_notifications_page(
     let mine = anne.html(&site, "/compte/notifications").await;
     assert!(mine.contains("Quand rouvre la piscine ?") && mine.contains(&format!("href=\"{question}\"")), "{mine}");
     let carol = site.person("carol@example.fr", "resident").await;
-    assert!(!carol.html(&site, "/compte/notifications").await.contains("Quand rouvre la piscine"), "Anne's are her own");
+    assert!(
+        !carol.html(&site, "/compte/notifications").await.contains("Quand rouvre la piscine"),
+        "Anne's are her own"
+    );
     let back = anne
         .done(
             &site,
