@@ -7,7 +7,7 @@
 //! its link, from the JSON the scheduler stores.
 
 use miroir_notifications::digest::Cadence;
-use miroir_notifications::render::digest::{ACCOUNT_PAGE, Digest, MAX_ITEMS};
+use miroir_notifications::render::digest::{ACCOUNT_PAGE, MAX_ITEMS};
 use miroir_notifications::render::email::{
     EmailInput, RenderedEmail, StoredEmail, UnsubscribeLink, render, render_stored,
 };
