@@ -31,8 +31,8 @@ use crate::directory::Directory;
 use crate::domain::preferences::{EmailCadence, Locale};
 use crate::outbox::{Claim, EMAIL_BACKOFF, Outbox, Outcome, jitter};
 use crate::read_model::query;
-use crate::render::email::{EmailInput, UnsubscribeLink, render};
-use crate::render::{Catalogue, Params};
+use crate::render::Catalogue;
+use crate::render::email::{StoredEmail, UnsubscribeLink, render_stored};
 use crate::unsubscribe::{Scope, UnsubscribeKey};
 
 /// The channel of the deliveries this sender takes.
@@ -314,18 +314,14 @@ impl EmailSender {
             url: format!("{}/desabonnement/{token}", self.config.public_url),
             follow: matches!(scope, Scope::Follow(_)),
         };
-        let params = match Params::from_json(&claim.params) {
-            Ok(params) => params,
-            Err(error) => return Outcome::Failed { error: error.to_string() },
-        };
-        let input = EmailInput {
+        let stored = StoredEmail {
             event_type: &claim.event_type,
             subject: &claim.subject,
-            params: &params,
+            params: &claim.params,
             public_url: &self.config.public_url,
             unsubscribe: &unsubscribe,
         };
-        let rendered = match render(&Catalogue::new(locale), &input) {
+        let rendered = match render_stored(&Catalogue::new(locale), &stored) {
             Ok(rendered) => rendered,
             Err(error) => return Outcome::Failed { error: error.to_string() },
         };

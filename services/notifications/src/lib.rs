@@ -9,6 +9,8 @@
 //! - [`intake`] — the consumers of identity's, reports', publications' and
 //!   dialogue's logs: who hears about each event, written as feed items and
 //!   delivery rows in the transaction that moves the consumer's checkpoint.
+//! - [`digest`] — daily and weekly digests: the entries the intake leaves, and
+//!   the scheduler that turns each finished period into one e-mail delivery.
 //! - [`feed`] — the in-app feed the intake writes: read and marked by its account only.
 //! - [`domain`] — the deciders (pure: no I/O, no clock) and their validated values.
 //! - [`read_model`] — the tables written inline with the events, and their queries.
@@ -22,6 +24,7 @@
 //! - [`unsubscribe`] — the signed one-click unsubscribe tokens.
 
 pub mod api;
+pub mod digest;
 pub mod directory;
 pub mod domain;
 pub mod email;
@@ -55,12 +58,13 @@ const FILES: &[Migration] = miroir_platform::migrations!(
     "notifications",
     1 => "0001_notifications.sql",
     4 => "0004_delivery.sql",
+    6 => "0006_digests.sql",
 );
 
 /// This service's migrations: its own files, and the shared `communes` table
 /// (with its commitment column) as versions 2 and 3.
 pub const MIGRATIONS: &[Migration] =
-    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3), FILES[1]];
+    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3), FILES[1], FILES[2]];
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

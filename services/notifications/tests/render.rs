@@ -3,9 +3,15 @@
 //! thing on the site and the one-click unsubscribe link; nothing missing
 //! from a catalogue, HTML escaped, and none of the stored parameters that are
 //! not meant for the message (another person's name or address) ever shown.
+//! Digests likewise: daily and weekly, one line per event of every type with
+//! its link, from the JSON the scheduler stores.
 
-use miroir_notifications::render::email::{EmailInput, RenderedEmail, UnsubscribeLink, render};
-use miroir_notifications::render::{Catalogue, EventType, Locale, Params, RenderError};
+use miroir_notifications::digest::Cadence;
+use miroir_notifications::render::digest::{ACCOUNT_PAGE, MAX_ITEMS};
+use miroir_notifications::render::email::{
+    EmailInput, RenderedEmail, StoredEmail, UnsubscribeLink, render, render_stored,
+};
+use miroir_notifications::render::{Catalogue, EventType, Locale, Params, RenderError, stored_subject_line};
 
 const PUBLIC_URL: &str = "https://miroir.example";
 const ID: &str = "0190c0de-0000-7000-8000-000000000042";
@@ -216,4 +222,179 @@ fn missing_parameters_still_make_a_message_and_unknown_types_none() {
     let input = EmailInput { event_type: "comment_posted", subject: "communes/75056/weird/x", ..input };
     let email = render(&Catalogue::new(Locale::Fr), &input).expect("rendered");
     assert!(email.text.contains("Voir sur Miroir : https://miroir.example/c/75056/"), "{}", email.text);
+}
+
+/// The stored JSON of a digest of `cadence` with one item per event type
+/// (and one of a type no catalogue knows), each titled "Sujet n° {i}", and
+/// foreign keys everywhere that must never be read.
+fn digest_json(cadence: Cadence, total: usize) -> String {
+    let (period, first, last) = match cadence {
+        Cadence::Daily => ("2026-12-07", "2026-12-07", "2026-12-07"),
+        Cadence::Weekly => ("2026-W49", "2026-11-30", "2026-12-06"),
+    };
+    let types = EventType::ALL.iter().map(|t| t.as_str()).chain(["report_exploded"]).cycle();
+    let items: Vec<serde_json::Value> = types
+        .take(total.min(MAX_ITEMS))
+        .enumerate()
+        .map(|(i, event_type)| {
+            serde_json::json!({
+                "event_type": event_type,
+                "subject": format!("communes/75056/reports/0190c0de-0000-7000-8000-{i:012}"),
+                "title": format!("Sujet n° {i}"),
+                "occurred_at": "2026-12-01T10:30:00Z",
+                "author_name": "Anne Dupont",
+                "email": "anne.dupont@example.fr",
+                "account_id": "0190c0de-0000-7000-8000-00000000a11e",
+                "message": "Texte du commentaire d'Anne Dupont",
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "period": period, "first_day": first, "last_day": last, "total": total, "items": items,
+        "recipient": "anne.dupont@example.fr", "note": "note interne : rappeler Mme Dupont",
+    })
+    .to_string()
+}
+
+fn rendered_digest(cadence: Cadence, locale: Locale, params: &str) -> RenderedEmail {
+    let link = unsubscribe(false);
+    let stored = StoredEmail {
+        event_type: cadence.event_type(),
+        subject: "",
+        params,
+        public_url: PUBLIC_URL,
+        unsubscribe: &link,
+    };
+    render_stored(&Catalogue::new(locale), &stored)
+        .unwrap_or_else(|e| panic!("{} in {}: {e}", cadence.event_type(), locale.as_str()))
+}
+
+#[test]
+fn every_digest_renders_in_both_languages_with_every_event_type() {
+    let count = EventType::ALL.len() + 1;
+    for cadence in Cadence::ALL {
+        let params = digest_json(cadence, count);
+        for locale in [Locale::Fr, Locale::En] {
+            let what = format!("{} in {}", cadence.event_type(), locale.as_str());
+            let email = rendered_digest(cadence, locale, &params);
+            assert!(!email.subject.is_empty() && !email.subject.contains('\n'), "{what}: {}", email.subject);
+            assert!(email.subject.contains(&count.to_string()), "{what}: {}", email.subject);
+            for (part, body) in [("text", &email.text), ("html", &email.html)] {
+                for i in 0..count {
+                    let link = format!("{PUBLIC_URL}/c/75056/citoyen/signalements/0190c0de-0000-7000-8000-{i:012}");
+                    assert!(body.contains(&link), "{what} {part}: no link to item {i}\n{body}");
+                    assert!(body.contains(&format!("Sujet n° {i}")), "{what} {part}: no title of item {i}");
+                }
+                assert!(body.contains(&format!("{PUBLIC_URL}/desabonnement/dG9rZW4")), "{what} {part}: no unsubscribe");
+                assert!(body.contains(&format!("{PUBLIC_URL}{ACCOUNT_PAGE}")), "{what} {part}: no preferences");
+                let keys = [
+                    "digest_", "digest-", "-subject", "-intro", "-why", "-item", "email-", "month-", "untitled", "{",
+                    "}",
+                ];
+                for key in keys.into_iter().chain(EventType::ALL.iter().map(|t| t.as_str())) {
+                    assert!(!body.contains(key), "{what} {part}: `{key}` leaked from a catalogue\n{body}");
+                }
+                assert!(!body.contains('\u{2068}') && !body.contains('\u{2069}'), "{what} {part}: isolation marks");
+            }
+            assert!(email.html.starts_with("<!DOCTYPE html>"), "{what}");
+            assert!(email.html.contains(&format!("<html lang=\"{}\">", locale.as_str())), "{what}");
+            assert!(email.text.starts_with(if locale == Locale::Fr { "Bonjour," } else { "Hello," }), "{what}");
+            assert_eq!(email.text.lines().filter(|l| l.starts_with("- ")).count(), count, "{what}\n{}", email.text);
+        }
+    }
+}
+
+#[test]
+fn a_digest_says_its_day_or_week_and_counts_its_news() {
+    let fr = rendered_digest(Cadence::Daily, Locale::Fr, &digest_json(Cadence::Daily, 3));
+    assert_eq!(fr.subject, "Votre résumé du 7 décembre 2026 : 3 nouvelles");
+    assert!(fr.text.contains("Voici ce qui s'est passé le 7 décembre 2026"), "{}", fr.text);
+    let first = format!("- Nouveau signalement à 75056 : Sujet n° 0\n  {PUBLIC_URL}/c/75056/citoyen/signalements/");
+    assert!(fr.text.contains(&first), "{}", fr.text);
+    assert!(fr.text.contains("- Signalement pris en compte : Sujet n° 1\n"), "{}", fr.text);
+    assert!(fr.text.contains("Ne plus recevoir d'e-mails de Miroir : https://miroir.example/desabonnement/"));
+    assert!(fr.text.contains("Gérer vos notifications : https://miroir.example/compte/notifications"));
+    assert!(fr.text.contains("résumé quotidien"), "{}", fr.text);
+    let one = rendered_digest(Cadence::Daily, Locale::Fr, &digest_json(Cadence::Daily, 1));
+    assert_eq!(one.subject, "Votre résumé du 7 décembre 2026 : 1 nouvelle");
+    let en = rendered_digest(Cadence::Daily, Locale::En, &digest_json(Cadence::Daily, 3));
+    assert_eq!(en.subject, "Your digest for 7 December 2026: 3 updates");
+    let one = rendered_digest(Cadence::Daily, Locale::En, &digest_json(Cadence::Daily, 1));
+    assert_eq!(one.subject, "Your digest for 7 December 2026: 1 update");
+
+    let week = rendered_digest(Cadence::Weekly, Locale::Fr, &digest_json(Cadence::Weekly, 2));
+    assert_eq!(week.subject, "Votre résumé de la semaine du 30 novembre 2026 : 2 nouvelles");
+    assert!(week.text.contains("du 30 novembre 2026 au 6 décembre 2026"), "{}", week.text);
+    assert!(week.text.contains("- 1 décembre 2026 — Nouveau signalement à 75056 : Sujet n° 0"), "{}", week.text);
+    assert!(week.text.contains("résumé hebdomadaire"), "{}", week.text);
+    let week = rendered_digest(Cadence::Weekly, Locale::En, &digest_json(Cadence::Weekly, 2));
+    assert_eq!(week.subject, "Your digest for the week of 30 November 2026: 2 updates");
+    assert!(week.text.contains("from 30 November 2026 to 6 December 2026"), "{}", week.text);
+
+    // A type no catalogue knows still has its line.
+    let unknown = rendered_digest(Cadence::Daily, Locale::Fr, &digest_json(Cadence::Daily, EventType::ALL.len() + 1));
+    assert!(unknown.text.contains(&format!("- Du nouveau : Sujet n° {}", EventType::ALL.len())), "{}", unknown.text);
+
+    // Past the items listed, the count of the others.
+    let many = rendered_digest(Cadence::Daily, Locale::Fr, &digest_json(Cadence::Daily, MAX_ITEMS + 10));
+    assert!(many.subject.ends_with(&format!(": {} nouvelles", MAX_ITEMS + 10)), "{}", many.subject);
+    assert!(many.text.contains("… et 10 autres nouvelles, à retrouver sur Miroir."), "{}", many.text);
+    let many = rendered_digest(Cadence::Daily, Locale::En, &digest_json(Cadence::Daily, MAX_ITEMS + 1));
+    assert!(many.text.contains("… and one more update on Miroir."), "{}", many.text);
+
+    // The account's list of its e-mails shows the same subject line.
+    let line = stored_subject_line(&Catalogue::new(Locale::Fr), "digest_daily", "", &digest_json(Cadence::Daily, 3));
+    assert_eq!(line, Ok("Votre résumé du 7 décembre 2026 : 3 nouvelles".to_owned()));
+}
+
+#[test]
+fn a_digest_never_leaks_foreign_parameters_and_escapes_its_titles() {
+    let foreign = ["anne.dupont@example.fr", "Anne Dupont", "Dupont", "00000000a11e", "Texte du commentaire", "note"];
+    for cadence in Cadence::ALL {
+        for locale in [Locale::Fr, Locale::En] {
+            let email = rendered_digest(cadence, locale, &digest_json(cadence, EventType::ALL.len() + 1));
+            for part in [&email.subject, &email.text, &email.html] {
+                for leaked in foreign {
+                    assert!(
+                        !part.contains(leaked),
+                        "{} {}: `{leaked}` leaked\n{part}",
+                        cadence.event_type(),
+                        locale.as_str()
+                    );
+                }
+            }
+        }
+    }
+    let params = serde_json::json!({
+        "period": "2026-12-07", "first_day": "2026-12-07", "last_day": "2026-12-07", "total": 1,
+        "items": [{"event_type": "report_resolved", "subject": "communes/75056/reports/x\"><script>",
+                   "title": "<script>alert('x')</script>\r\n- Bcc: victim@example.fr", "occurred_at": "2026-12-07T10:00:00Z"}],
+    })
+    .to_string();
+    let email = rendered_digest(Cadence::Daily, Locale::Fr, &params);
+    assert!(!email.html.contains("<script>"), "{}", email.html);
+    assert!(email.html.contains("&#60;script&#62;alert(&#39;x&#39;)"), "{}", email.html);
+    assert!(
+        email.text.contains("- Signalement résolu : <script>alert('x')</script> - Bcc: victim@example.fr\n"),
+        "{}",
+        email.text
+    );
+    assert!(!email.text.lines().any(|line| line.starts_with("- Bcc:")), "{}", email.text);
+    // A subject that is not a plain resource name links to the commune, not into the page's markup.
+    assert!(email.text.contains(&format!("  {PUBLIC_URL}/c/75056/\n")), "{}", email.text);
+}
+
+#[test]
+fn a_digest_that_is_not_one_is_not_sent() {
+    for params in ["", "[]", "{}", r#"{"items": 3}"#] {
+        let link = unsubscribe(false);
+        let stored = StoredEmail {
+            event_type: "digest_weekly",
+            subject: "",
+            params,
+            public_url: PUBLIC_URL,
+            unsubscribe: &link,
+        };
+        assert_eq!(render_stored(&Catalogue::new(Locale::Fr), &stored), Err(RenderError::Params), "{params}");
+    }
 }

@@ -6,16 +6,14 @@ use super::{NotificationsApi, parse};
 use crate::error::ApiError;
 use crate::outbox::{AccountDelivery, DeliveryCursor, deliveries_of};
 use crate::read_model::query;
-use crate::render::{Catalogue, EventType, Params, subject_line};
+use crate::render::{Catalogue, Params, stored_subject_line};
 
 /// A delivery as its account sees it, its subject line in `catalogue`'s
 /// language (empty if the row cannot be rendered: the listing still shows it).
 fn delivery(row: AccountDelivery, catalogue: &Catalogue) -> pb::Delivery {
     let state = row.state_proto();
     let params = Params::from_json(&row.params).unwrap_or_default();
-    let line = EventType::parse(&row.event_type)
-        .and_then(|event| subject_line(catalogue, event, &row.subject, &params).ok())
-        .unwrap_or_default();
+    let line = stored_subject_line(catalogue, &row.event_type, &row.subject, &row.params).unwrap_or_default();
     pb::Delivery {
         name: format!("deliveries/{}", row.delivery_id),
         event_type: row.event_type,

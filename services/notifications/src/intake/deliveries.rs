@@ -7,8 +7,9 @@
 //! sender renders from `event_type` + `params` at send time.
 //!
 //! Cadences: `immediately` → a `pending` delivery due at the announcement's
-//! time; `daily` and `weekly` → the feed only for now (their digests are a
-//! later stage, which will collect them from here); `never` → the feed only.
+//! time; `daily` and `weekly` → a digest entry ([`crate::digest::entries`]),
+//! gathered into one e-mail per period by the digest scheduler; `never` →
+//! the feed only.
 
 use miroir_platform::clock::now_us;
 use sha2::{Digest, Sha256};
@@ -16,6 +17,8 @@ use sqlx::AnyConnection;
 
 use super::announcement::Announcement;
 use super::recipients::Recipient;
+use crate::digest::entries;
+use crate::digest::period::Cadence;
 use crate::domain::preferences::EmailCadence;
 
 /// The e-mail channel's name in `deliveries.channel`.
@@ -36,7 +39,8 @@ pub fn account_recipient(account_id: &str) -> String {
     format!("account:{account_id}")
 }
 
-/// Writes `announcement` for every recipient: feed items and due e-mail deliveries.
+/// Writes `announcement` for every recipient: feed items, and due e-mail
+/// deliveries or digest entries by cadence.
 pub async fn record(
     conn: &mut AnyConnection,
     source_event: &str,
@@ -59,7 +63,11 @@ pub async fn record(
         .bind(announcement.occurred_at_us)
         .execute(&mut *conn)
         .await?;
-        if announcement.feed_only || recipient.cadence != EmailCadence::Immediately {
+        if announcement.feed_only || recipient.cadence == EmailCadence::Never {
+            continue;
+        }
+        if let Some(cadence) = Cadence::of(recipient.cadence) {
+            entries::add(&mut *conn, &account_id, source_event, cadence, announcement, &params).await?;
             continue;
         }
         let to = account_recipient(&account_id);

@@ -80,7 +80,7 @@ async fn client(conn: &mut AnyConnection, client_id: &str, commune: &str, revoke
 }
 
 /// A deleted account leaves nothing here that is about it: its follows,
-/// subscriptions, preferences, feed and roles go, what it wrote is no longer
+/// subscriptions, preferences, feed, digest entries and roles go, what it wrote is no longer
 /// tied to it, and what was still to be sent to it is cancelled. (Sent e-mails keep their row, addressed to an
 /// account id that no longer names anyone, until retention purges them.)
 async fn erase(conn: &mut AnyConnection, account_id: &str) -> Result<(), sqlx::Error> {
@@ -89,6 +89,7 @@ async fn erase(conn: &mut AnyConnection, account_id: &str) -> Result<(), sqlx::E
         "DELETE FROM subscriptions WHERE account_id = $1",
         "DELETE FROM preferences WHERE account_id = $1",
         "DELETE FROM feed_items WHERE account_id = $1",
+        "DELETE FROM digest_entries WHERE account_id = $1",
         "DELETE FROM staff WHERE account_id = $1",
     ] {
         sqlx::query(statement).bind(account_id).execute(&mut *conn).await?;

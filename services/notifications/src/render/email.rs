@@ -2,14 +2,17 @@
 //! HTML body, in one language, with the link to the thing on the site and the
 //! one-click unsubscribe link. The same words go into both bodies; the HTML
 //! one is escaped by askama (a title may hold `<script>`, and stays text).
+//! [`render_stored`] renders a stored delivery, a digest's included.
 
 use askama::Template;
 use fluent_bundle::FluentArgs;
 
+use super::digest::{Digest, render_digest};
 use super::{
     Catalogue, EventType, Params, RenderError, arguments, one_line, parse_subject, site_path, status_words,
     subject_line,
 };
+use crate::digest::period::Cadence;
 
 /// The one-click unsubscribe link of a message, and what it stops.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +86,7 @@ fn paragraph_text(text: &str) -> String {
     kept.trim().to_owned()
 }
 
-fn link_line(catalogue: &Catalogue, label: &str, url: &str) -> Result<String, RenderError> {
+pub(super) fn link_line(catalogue: &Catalogue, label: &str, url: &str) -> Result<String, RenderError> {
     let mut args = FluentArgs::new();
     args.set("label", label.to_owned());
     args.set("url", url.to_owned());
@@ -144,4 +147,35 @@ pub fn render(catalogue: &Catalogue, input: &EmailInput<'_>) -> Result<RenderedE
     let text = TextEmail { body: &body }.render().map_err(|e| RenderError::Template(e.to_string()))?;
     let html = HtmlEmail { body: &body }.render().map_err(|e| RenderError::Template(e.to_string()))?;
     Ok(RenderedEmail { subject, text, html })
+}
+
+/// A delivery as it is stored: its event type, subject and parameters' JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredEmail<'a> {
+    /// `deliveries.event_type`: an event's (`report_resolved`…) or a digest's (`digest_daily`, `digest_weekly`).
+    pub event_type: &'a str,
+    /// `deliveries.subject` (empty for a digest).
+    pub subject: &'a str,
+    /// `deliveries.params`.
+    pub params: &'a str,
+    /// The site's address, without the trailing slash.
+    pub public_url: &'a str,
+    pub unsubscribe: &'a UnsubscribeLink,
+}
+
+/// The e-mail of a stored delivery: a digest ([`render_digest`]) or one event's ([`render`]).
+pub fn render_stored(catalogue: &Catalogue, stored: &StoredEmail<'_>) -> Result<RenderedEmail, RenderError> {
+    if let Some(cadence) = Cadence::from_event_type(stored.event_type) {
+        let digest = Digest::from_json(stored.params)?;
+        return render_digest(catalogue, cadence, &digest, stored.public_url, stored.unsubscribe);
+    }
+    let params = Params::from_json(stored.params)?;
+    let input = EmailInput {
+        event_type: stored.event_type,
+        subject: stored.subject,
+        params: &params,
+        public_url: stored.public_url,
+        unsubscribe: stored.unsubscribe,
+    };
+    render(catalogue, &input)
 }

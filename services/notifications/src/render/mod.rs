@@ -11,7 +11,9 @@
 //! subject on the site ([`site_path`]) and the catalogues ([`Catalogue`]).
 //!
 //! - [`email`] — the subject line, the plain-text and the HTML body of an e-mail.
+//! - [`digest`] — the same for a daily or weekly digest of several events.
 
+pub mod digest;
 pub mod email;
 
 use std::collections::HashMap;
@@ -382,6 +384,21 @@ pub fn subject_line(
     Ok(one_line(&catalogue.format(&format!("{}-subject", event.as_str()), Some(&args))?))
 }
 
+/// The subject line of a stored delivery (an event's or a digest's), from
+/// its columns: what an account's list of its e-mails shows.
+pub fn stored_subject_line(
+    catalogue: &Catalogue,
+    event_type: &str,
+    subject: &str,
+    params: &str,
+) -> Result<String, RenderError> {
+    if let Some(cadence) = crate::digest::period::Cadence::from_event_type(event_type) {
+        return digest::digest_subject_line(catalogue, cadence, &digest::Digest::from_json(params)?);
+    }
+    let event = EventType::parse(event_type).ok_or_else(|| RenderError::UnknownEventType(event_type.into()))?;
+    subject_line(catalogue, event, subject, &Params::from_json(params)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +429,14 @@ mod tests {
             }
         }
         assert_eq!(EventType::parse("report_deleted"), None);
+        for cadence in crate::digest::period::Cadence::ALL {
+            for part in ["subject", "intro", "why"] {
+                let key = format!("{}-{part}", cadence.event_type());
+                for locale in [Locale::Fr, Locale::En] {
+                    assert!(Catalogue::new(locale).has(&key), "{} has no {key}", locale.as_str());
+                }
+            }
+        }
     }
 
     #[test]

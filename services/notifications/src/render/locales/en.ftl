@@ -115,3 +115,28 @@ hiding_appealed-intro = A contribution hidden on “{ $title }” in { $commune 
 
 content_flagged-subject = Flagged content to examine: { $title }
 content_flagged-intro = A contribution on “{ $title }” in { $commune } was flagged to moderation. It awaits you in the moderation queue.
+
+## Digests: $date and $last are the period's first and last day in words,
+## $count how many events it had; each event's line is its own subject line.
+
+digest_daily-subject = Your digest for { $date }: { $count ->
+        [one] { $count } update
+       *[other] { $count } updates
+    }
+digest_daily-intro = Here is what happened on { $date } in what you follow on Miroir.
+digest_daily-why = You are receiving this daily digest because of your notification preferences on Miroir.
+
+digest_weekly-subject = Your digest for the week of { $date }: { $count ->
+        [one] { $count } update
+       *[other] { $count } updates
+    }
+digest_weekly-intro = Here is what happened from { $date } to { $last } in what you follow on Miroir.
+digest_weekly-why = You are receiving this weekly digest because of your notification preferences on Miroir.
+
+digest-item-other = News: { $title }
+digest-item-dated = { $date } — { $line }
+digest-more = … and { $more ->
+        [one] one more update
+       *[other] { $more } more updates
+    } on Miroir.
+digest-manage = Manage your notifications

@@ -115,3 +115,28 @@ hiding_appealed-intro = L'auteur d'une contribution masquée sur « { $title } �
 
 content_flagged-subject = Un signalement de contenu à examiner : { $title }
 content_flagged-intro = Une contribution sur « { $title } » à { $commune } a été signalée à la modération. Elle vous attend dans la file de modération.
+
+## Digests: $date and $last are the period's first and last day in words,
+## $count how many events it had; each event's line is its own subject line.
+
+digest_daily-subject = Votre résumé du { $date } : { $count ->
+        [one] { $count } nouvelle
+       *[other] { $count } nouvelles
+    }
+digest_daily-intro = Voici ce qui s'est passé le { $date } dans ce que vous suivez sur Miroir.
+digest_daily-why = Vous recevez ce résumé quotidien selon vos préférences de notification sur Miroir.
+
+digest_weekly-subject = Votre résumé de la semaine du { $date } : { $count ->
+        [one] { $count } nouvelle
+       *[other] { $count } nouvelles
+    }
+digest_weekly-intro = Voici ce qui s'est passé du { $date } au { $last } dans ce que vous suivez sur Miroir.
+digest_weekly-why = Vous recevez ce résumé hebdomadaire selon vos préférences de notification sur Miroir.
+
+digest-item-other = Du nouveau : { $title }
+digest-item-dated = { $date } — { $line }
+digest-more = … et { $more ->
+        [one] une autre nouvelle
+       *[other] { $more } autres nouvelles
+    }, à retrouver sur Miroir.
+digest-manage = Gérer vos notifications
