@@ -645,6 +645,16 @@ mod tests {
         assert!(matches!(payload(&claim("report_resolved", serde_json::json!([1]))), Err(WebhookError::Params(_))));
     }
 
+    #[tokio::test]
+    async fn host_names_resolve_to_public_addresses_only() {
+        use reqwest::dns::Resolve;
+        let name = |host: &str| host.parse::<reqwest::dns::Name>().expect("a name");
+        let refused = PublicResolver { allow_loopback: false }.resolve(name("localhost")).await;
+        assert!(refused.is_err(), "localhost is this machine");
+        let allowed = PublicResolver { allow_loopback: true }.resolve(name("localhost")).await;
+        assert!(allowed.expect("allowed on a test platform").all(|a| a.ip().is_loopback()));
+    }
+
     #[test]
     fn times_are_rfc3339_in_utc() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");

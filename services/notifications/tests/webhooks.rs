@@ -10,7 +10,8 @@
 //! resident); an event signed and received once; a failure retried and
 //! received once; a persistent failure (or 410 Gone) disabling the endpoint
 //! with a visible reason and holding what follows; a replay of a time range
-//! with the same webhook-id; a rotation signing with both secrets for a day.
+//! with the same webhook-id; a rotation signing with both secrets for a day;
+//! a revoked client's endpoints getting nothing.
 
 mod support;
 
@@ -648,6 +649,18 @@ async fn a_disabled_endpoint_holds_and_a_removed_one_cancels(backend: Backend) {
     assert!(s.receiver.received().is_empty());
 }
 
+async fn a_revoked_clients_endpoints_get_nothing(backend: Backend) {
+    let s = setup(backend).await;
+    let endpoint = s.endpoint(&[]).await;
+    let name = format!("communes/{PARIS}/clients/{}", s.client_id);
+    s.world.identity.revoke_client(&operator_cli(), &name, "fin du contrat").await.expect("revoke");
+    s.report("Borne cassée").await;
+    assert!(s.deliveries(&endpoint.name).await.is_empty(), "nothing is written for a revoked client");
+    assert!(s.listed(&endpoint.name).await.client_revoked);
+    let refused = s.create(admin(), &s.client_id, "https://it.paris.fr/x", &[], "").await.expect_err("revoked");
+    assert_eq!(field(&refused).as_deref(), Some("endpoint.client_id"));
+}
+
 on_both_backends!(
     the_commune_admin_and_the_client_itself_manage_its_endpoints,
     an_event_is_delivered_signed_and_once,
@@ -657,4 +670,5 @@ on_both_backends!(
     a_replay_sends_a_time_range_again_with_the_same_webhook_id,
     a_rotation_signs_with_both_secrets_for_a_day,
     a_disabled_endpoint_holds_and_a_removed_one_cancels,
+    a_revoked_clients_endpoints_get_nothing,
 );
