@@ -109,6 +109,11 @@ impl Wake {
     pub fn poke(&self) {
         self.0.notify_waiters();
     }
+
+    /// What a sender's task waits on between looks at the outbox.
+    pub(crate) fn notify(&self) -> &Notify {
+        &self.0
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -79,6 +79,7 @@ impl From<ApiError> for Status {
             ApiError::Domain(DomainError::Invalid { field, reason }) => bad_request(field, &reason),
             ApiError::Domain(e @ DomainError::AlreadyExists(_)) => Status::already_exists(e.to_string()),
             ApiError::Domain(e @ DomainError::NotFound(_)) => Status::not_found(e.to_string()),
+            ApiError::Domain(DomainError::Precondition(what)) => Status::failed_precondition(what),
             ApiError::Auth(status) => status,
             ApiError::Limit(reason) => Status::resource_exhausted(reason),
             ApiError::Contention => Status::aborted("too many concurrent changes; retry"),

@@ -20,6 +20,7 @@
 //! - [`render`] — what a notification says (Fluent catalogues, askama templates), in French or English.
 //! - [`outbox`] — claiming due deliveries with a lease, recording each attempt; the retry schedule.
 //! - [`email`] — the e-mail senders ([`email::EmailSender`]) and the [`email::Mailer`] they hand messages to.
+//! - [`webhook`] — Standard Webhooks signing and the webhook senders ([`webhook::WebhookSender`]).
 //! - [`directory`] — the address book the senders ask (identity's, in the binary).
 //! - [`unsubscribe`] — the signed one-click unsubscribe tokens.
 
@@ -35,6 +36,7 @@ pub mod outbox;
 pub mod read_model;
 pub mod render;
 pub mod unsubscribe;
+pub mod webhook;
 
 use miroir_eventstore::EventStore;
 use miroir_platform::storage::{Database, Migration, StorageError, migrate};
@@ -58,13 +60,14 @@ const FILES: &[Migration] = miroir_platform::migrations!(
     "notifications",
     1 => "0001_notifications.sql",
     4 => "0004_delivery.sql",
+    5 => "0005_webhooks.sql",
     6 => "0006_digests.sql",
 );
 
 /// This service's migrations: its own files, and the shared `communes` table
 /// (with its commitment column) as versions 2 and 3.
 pub const MIGRATIONS: &[Migration] =
-    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3), FILES[1], FILES[2]];
+    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3), FILES[1], FILES[2], FILES[3]];
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

@@ -7,8 +7,8 @@
 //! several senders (tasks or replicas) claim at once without ever taking the
 //! same row (`FOR UPDATE SKIP LOCKED`); SQLite (the embedded mode, one
 //! process) claims inside a write transaction, which serializes them. The
-//! attempt then ends as `sent`, `retry` (with the [`Backoff`]), `failed` or
-//! `cancelled`, recorded only if the row is still this claim's (a sender that
+//! attempt then ends as `sent`, `retry` (with the [`Backoff`]), `failed`,
+//! `cancelled` or (webhooks, endpoint disabled) `held`, recorded only if the row is still this claim's (a sender that
 //! lost its lease does not overwrite the next one), with a
 //! `delivery_attempts` row in the same transaction.
 //!
@@ -35,8 +35,11 @@ pub struct Claim {
     /// The JSON the templates read.
     pub params: String,
     pub occurred_at_us: i64,
-    /// This attempt's number (1 for the first).
+    /// This attempt's number (1 for the first; numbers go on after a replay).
     pub attempt: i64,
+    /// How many attempts it had when it was last replayed (0 if never): the
+    /// retry schedule counts from there.
+    pub attempts_before_replay: i64,
     /// Who claimed it: the attempt is recorded only under this name.
     pub claimed_by: String,
 }
@@ -45,6 +48,16 @@ impl Claim {
     /// The account an e-mail goes to, if the recipient is one.
     pub fn account_id(&self) -> Option<&str> {
         self.recipient.strip_prefix("account:").filter(|id| !id.is_empty())
+    }
+
+    /// The webhook endpoint it goes to, if the recipient is one.
+    pub fn endpoint_id(&self) -> Option<&str> {
+        self.recipient.strip_prefix("endpoint:").filter(|id| !id.is_empty())
+    }
+
+    /// This attempt's number since the delivery was last replayed (1 for the first).
+    pub fn attempt_of_run(&self) -> i64 {
+        self.attempt.saturating_sub(self.attempts_before_replay)
     }
 }
 
@@ -59,6 +72,8 @@ pub enum Outcome {
     Failed { error: String },
     /// Not to be sent (no verified address, a deleted account, e-mail turned off).
     Cancelled { reason: String },
+    /// Kept unsent until a replay (its webhook endpoint is disabled).
+    Held { reason: String },
 }
 
 impl Outcome {
@@ -68,6 +83,7 @@ impl Outcome {
             Outcome::Retry { .. } => "retry",
             Outcome::Failed { .. } => "failed",
             Outcome::Cancelled { .. } => "cancelled",
+            Outcome::Held { .. } => "held",
         }
     }
 
@@ -75,7 +91,7 @@ impl Outcome {
         match self {
             Outcome::Sent => "",
             Outcome::Retry { error, .. } | Outcome::Failed { error } => error,
-            Outcome::Cancelled { reason } => reason,
+            Outcome::Cancelled { reason } | Outcome::Held { reason } => reason,
         }
     }
 }
@@ -91,6 +107,12 @@ pub struct Backoff {
 
 /// E-mail: 1 min, 5 min, 15 min, 1 h, 3 h, 6 h, 12 h, 24 h, then failed (9 attempts over about two days).
 pub const EMAIL_BACKOFF: Backoff = Backoff { delays_s: &[60, 300, 900, 3_600, 10_800, 21_600, 43_200, 86_400] };
+
+/// Webhooks, as Standard Webhooks suggests: at once, then after 5 s, 5 min,
+/// 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h, then failed (10 attempts over
+/// about three and a half days; the endpoint is then disabled).
+pub const WEBHOOK_BACKOFF: Backoff =
+    Backoff { delays_s: &[5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 86_400] };
 
 impl Backoff {
     /// When to try again after attempt number `attempt` (1-based) failed at
@@ -119,7 +141,7 @@ pub struct Outbox {
 }
 
 const CLAIMED_COLUMNS: &str = "delivery_id, source_event, recipient, channel, commune, subject, event_type, params, \
-                               occurred_at_us, attempts";
+                               occurred_at_us, attempts, attempts_before_replay";
 
 fn claimed(row: &AnyRow, claimed_by: &str) -> Result<Claim, sqlx::Error> {
     Ok(Claim {
@@ -133,6 +155,7 @@ fn claimed(row: &AnyRow, claimed_by: &str) -> Result<Claim, sqlx::Error> {
         params: row.try_get("params")?,
         occurred_at_us: row.try_get("occurred_at_us")?,
         attempt: row.try_get("attempts")?,
+        attempts_before_replay: row.try_get("attempts_before_replay")?,
         claimed_by: claimed_by.to_owned(),
     })
 }
@@ -184,6 +207,17 @@ impl Outbox {
     /// no longer this claim's (its lease ran out and another sender took it):
     /// nothing is written then.
     pub async fn finish(&self, claim: &Claim, outcome: &Outcome, now_us: i64) -> Result<bool, sqlx::Error> {
+        self.finish_with_status(claim, outcome, now_us, None).await
+    }
+
+    /// [`Self::finish`], with the HTTP status a webhook endpoint answered (if it did).
+    pub async fn finish_with_status(
+        &self,
+        claim: &Claim,
+        outcome: &Outcome,
+        now_us: i64,
+        http_status: Option<u16>,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.db.begin_write().await?;
         let (sent_at, next_at) = match outcome {
             Outcome::Sent => (Some(now_us), None),
@@ -210,13 +244,15 @@ impl Outbox {
             return Ok(false);
         }
         sqlx::query(
-            "INSERT INTO delivery_attempts (delivery_id, attempt, at_us, outcome, error) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO delivery_attempts (delivery_id, attempt, at_us, outcome, error, http_status) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&claim.delivery_id)
         .bind(claim.attempt)
         .bind(now_us)
         .bind(outcome.state())
         .bind(outcome.error())
+        .bind(http_status.map(i64::from))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -249,6 +285,7 @@ impl AccountDelivery {
             "retry" => pb::DeliveryState::Retry,
             "failed" => pb::DeliveryState::Failed,
             "cancelled" => pb::DeliveryState::Cancelled,
+            "held" => pb::DeliveryState::Held,
             _ => pb::DeliveryState::Unspecified,
         }
     }
@@ -338,6 +375,20 @@ mod tests {
         assert_eq!(EMAIL_BACKOFF.next_attempt_at(9, now, 0.0), None, "failed after the 9th attempt");
         assert_eq!(EMAIL_BACKOFF.next_attempt_at(0, now, 0.0), None);
         assert_eq!(EMAIL_BACKOFF.next_attempt_at(-3, now, 0.0), None);
+    }
+
+    #[test]
+    fn the_webhook_schedule_is_standard_webhooks_one() {
+        let now = 1_000_000_000_000;
+        let delays: Vec<i64> =
+            (1..=9).map(|attempt| WEBHOOK_BACKOFF.next_attempt_at(attempt, now, 0.0).expect("a retry") - now).collect();
+        let second = 1_000_000;
+        let hour = 3_600 * second;
+        assert_eq!(
+            delays,
+            [5 * second, 300 * second, 1_800 * second, 2 * hour, 5 * hour, 10 * hour, 14 * hour, 20 * hour, 24 * hour]
+        );
+        assert_eq!(WEBHOOK_BACKOFF.next_attempt_at(10, now, 0.0), None, "failed after the 10th attempt");
     }
 
     #[test]

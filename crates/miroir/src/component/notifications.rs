@@ -1,8 +1,9 @@
 //! The notifications component: its gRPC API (follows, subscriptions,
 //! preferences, the account's own e-mails) over its event store, its copy of
 //! identity's communes (it takes follows and subscriptions only for
-//! registered, open communes), the e-mail senders working through the
-//! outbox and, in the microservices mode, the relay that copies its log to
+//! registered, open communes), the e-mail and webhook senders working
+//! through the outbox, the digests of finished days and weeks and, in the
+//! microservices mode, the relay that copies its log to
 //! JetStream.
 
 use std::sync::Arc;
@@ -11,10 +12,12 @@ use miroir_bus::{JetStreamBus, Relay};
 use miroir_eventstore::EventStore;
 use miroir_eventstore::feed::EventFeed;
 use miroir_notifications::api::NotificationsApi;
+use miroir_notifications::digest::DigestScheduler;
 use miroir_notifications::directory::Directory;
 use miroir_notifications::email::{EmailSender, Mailer, SenderConfig};
 use miroir_notifications::intake::Source;
 use miroir_notifications::unsubscribe::UnsubscribeKey;
+use miroir_notifications::webhook::{WebhookConfig, WebhookSender};
 use miroir_platform::health::Readiness;
 use miroir_platform::metrics::Metrics;
 use miroir_proto::notifications::v1::notifications_server::NotificationsServer;
@@ -32,6 +35,9 @@ pub struct Delivery {
     pub directory: Arc<dyn Directory>,
     pub mailer: Arc<dyn Mailer>,
     pub public_url: String,
+    /// Webhooks may point at this machine (`miroir up` on a laptop); never in a deployment, where an endpoint
+    /// must be a public address.
+    pub loopback_webhooks: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -83,12 +89,31 @@ pub async fn start(
         key,
         SenderConfig::new(delivery.public_url),
     );
+    // Digests of finished days and weeks become deliveries; the senders are woken for them.
+    let digests = DigestScheduler::new(store.database().clone()).with_wake(sender.wake());
+    let scheduling = token.clone();
+    supervisor.spawn("notifications-digests", async move {
+        digests.run(scheduling).await;
+        Ok::<(), anyhow::Error>(())
+    });
     let senders = token.clone();
     supervisor.spawn("notifications-email", async move {
         sender.run(senders).await;
         Ok::<(), anyhow::Error>(())
     });
-    let api = NotificationsApi::new(store).requiring_registered_communes();
+    let webhooks = WebhookSender::new(
+        store.clone(),
+        WebhookConfig { allow_loopback: delivery.loopback_webhooks, ..WebhookConfig::default() },
+    )?;
+    let posting = token.clone();
+    supervisor.spawn("notifications-webhooks", async move {
+        webhooks.run(posting).await;
+        Ok::<(), anyhow::Error>(())
+    });
+    let mut api = NotificationsApi::new(store).requiring_registered_communes();
+    if delivery.loopback_webhooks {
+        api = api.allow_loopback_webhooks();
+    }
     let service = tonic::service::interceptor::InterceptedService::new(
         NotificationsServer::new(api).max_decoding_message_size(MAX_REQUEST_BYTES),
         miroir_auth::grpc::authenticate(verifier),

@@ -1,7 +1,9 @@
 //! The gRPC API of the notifications service (`miroir.notifications.v1.Notifications`):
 //! validates requests, runs commands against the log and answers from the
 //! read model. Every call acts for the signed-in account itself: requests
-//! carry no account id, and what another account has is NOT_FOUND.
+//! carry no account id, and what another account has is NOT_FOUND. Webhooks
+//! are the exception: they are a commune's, managed by its administrators and
+//! by the integration client they belong to.
 //!
 //! - [`follows`] — Follow, Unfollow, GetMyFollow, ListMyFollows.
 //! - [`subscriptions`] — Subscribe, CancelSubscription, ListMySubscriptions.
@@ -9,6 +11,7 @@
 //! - [`deliveries`] — ListMyDeliveries.
 //! - [`feed`] — ListMyFeed, CountMyUnread, MarkFeedRead.
 //! - [`unsubscribe`] — UnsubscribeByToken (one click, no sign-in).
+//! - [`webhooks`] — the webhook endpoints of a commune, their deliveries, replays.
 //! - [`parse`] — request fields → validated values.
 
 pub mod deliveries;
@@ -18,11 +21,13 @@ pub mod parse;
 pub mod preferences;
 pub mod subscriptions;
 pub mod unsubscribe;
+pub mod webhooks;
 
 use miroir_auth::Principal;
 use miroir_auth::grpc::{principal, require_signed_in};
 use miroir_communes::Refusal;
 use miroir_eventstore::EventStore;
+use miroir_eventstore::InlineProjection;
 use miroir_eventstore::Metadata;
 use miroir_eventstore::decider::{Decider, EventCodec, Executed, Target, execute};
 use miroir_proto::notifications::v1 as pb;
@@ -41,13 +46,26 @@ pub struct NotificationsApi {
     store: EventStore,
     require_registered: bool,
     subscription_limit: u32,
+    allow_loopback_webhooks: bool,
 }
 
 impl NotificationsApi {
     /// The API without the commune check (for tests of other behaviour); the
     /// binary adds it with [`Self::requiring_registered_communes`].
     pub fn new(store: EventStore) -> Self {
-        Self { store, require_registered: false, subscription_limit: DEFAULT_SUBSCRIPTION_LIMIT }
+        Self {
+            store,
+            require_registered: false,
+            subscription_limit: DEFAULT_SUBSCRIPTION_LIMIT,
+            allow_loopback_webhooks: false,
+        }
+    }
+
+    /// Also takes webhook URLs on this machine (`http://127.0.0.1:…`,
+    /// `localhost`): for tests and a platform on a laptop, never in production.
+    pub fn allow_loopback_webhooks(mut self) -> Self {
+        self.allow_loopback_webhooks = true;
+        self
     }
 
     /// Takes follows and subscriptions only for communes registered in
@@ -92,14 +110,34 @@ impl NotificationsApi {
         D: Decider<Error = DomainError>,
         D::Event: EventCodec,
     {
+        self.run_projected::<D, _>(account_id, commune, aggregate, request_id, &NotificationsView, command).await
+    }
+
+    /// [`Self::run`] for `actor` (an account id or `client:{id}`), the events
+    /// applied by `projection` (the read model, and what the command writes
+    /// beside it).
+    async fn run_projected<D, P>(
+        &self,
+        actor: &str,
+        commune: &str,
+        aggregate: (&'static str, String),
+        request_id: Option<&str>,
+        projection: &P,
+        command: impl Fn() -> D::Command,
+    ) -> Result<Executed<D::State>, ApiError>
+    where
+        D: Decider<Error = DomainError>,
+        D::Event: EventCodec,
+        P: InlineProjection,
+    {
         let target = Target {
             commune: commune.to_owned(),
             aggregate_type: aggregate.0,
             aggregate_id: aggregate.1,
-            request_id: request_id.map(|id| idempotency_key(account_id, aggregate.0, id)),
+            request_id: request_id.map(|id| idempotency_key(actor, aggregate.0, id)),
         };
-        let metadata = Metadata::for_command(account_id.to_owned(), request_id);
-        Ok(execute::<D, _>(&self.store, &target, metadata, &NotificationsView, command).await?)
+        let metadata = Metadata::for_command(actor.to_owned(), request_id);
+        Ok(execute::<D, _>(&self.store, &target, metadata, projection, command).await?)
     }
 
     /// Whether `account_id` already made the request `request_id` on an
@@ -123,7 +161,8 @@ impl NotificationsApi {
 /// same `request_id` must neither be answered with this one's result nor see
 /// it. It is also the aggregate type's, so that a client reusing a request id
 /// for a follow and then a subscription is not answered about the wrong kind
-/// of thing. (Account ids are UUIDs and types are plain words: no `/` in them.)
+/// of thing. (Account ids are UUIDs, clients `client:{uuid}`, and types are
+/// plain words: no `/` in them.)
 fn idempotency_key(account_id: &str, aggregate_type: &str, request_id: &str) -> String {
     format!("{account_id}/{aggregate_type}/{request_id}")
 }
@@ -240,5 +279,77 @@ impl NotificationsRpc for NotificationsApi {
     ) -> Result<Response<pb::MarkFeedReadResponse>, Status> {
         let account = account(&principal(&request))?;
         Ok(Response::new(self.mark_read(&account, request.into_inner()).await?))
+    }
+
+    async fn create_webhook_endpoint(
+        &self,
+        request: Request<pb::CreateWebhookEndpointRequest>,
+    ) -> Result<Response<pb::CreateWebhookEndpointResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.create_endpoint(&principal, request.into_inner()).await?))
+    }
+
+    async fn update_webhook_endpoint(
+        &self,
+        request: Request<pb::UpdateWebhookEndpointRequest>,
+    ) -> Result<Response<pb::WebhookEndpointResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.update_endpoint(&principal, request.into_inner()).await?))
+    }
+
+    async fn rotate_webhook_secret(
+        &self,
+        request: Request<pb::RotateWebhookSecretRequest>,
+    ) -> Result<Response<pb::RotateWebhookSecretResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.rotate_secret(&principal, request.into_inner()).await?))
+    }
+
+    async fn disable_webhook_endpoint(
+        &self,
+        request: Request<pb::DisableWebhookEndpointRequest>,
+    ) -> Result<Response<pb::WebhookEndpointResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.disable_endpoint(&principal, request.into_inner()).await?))
+    }
+
+    async fn enable_webhook_endpoint(
+        &self,
+        request: Request<pb::EnableWebhookEndpointRequest>,
+    ) -> Result<Response<pb::WebhookEndpointResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.enable_endpoint(&principal, request.into_inner()).await?))
+    }
+
+    async fn delete_webhook_endpoint(
+        &self,
+        request: Request<pb::DeleteWebhookEndpointRequest>,
+    ) -> Result<Response<pb::DeleteWebhookEndpointResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.delete_endpoint(&principal, request.into_inner()).await?))
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        request: Request<pb::ListWebhookEndpointsRequest>,
+    ) -> Result<Response<pb::ListWebhookEndpointsResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.endpoints(&principal, request.into_inner()).await?))
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        request: Request<pb::ListWebhookDeliveriesRequest>,
+    ) -> Result<Response<pb::ListWebhookDeliveriesResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.endpoint_deliveries(&principal, request.into_inner()).await?))
+    }
+
+    async fn replay_webhook_deliveries(
+        &self,
+        request: Request<pb::ReplayWebhookDeliveriesRequest>,
+    ) -> Result<Response<pb::ReplayWebhookDeliveriesResponse>, Status> {
+        let principal = principal(&request);
+        Ok(Response::new(self.replay(&principal, request.into_inner()).await?))
     }
 }

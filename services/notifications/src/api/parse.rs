@@ -25,6 +25,16 @@ pub fn subscription_name(name: &str) -> Result<(InseeCode, String), ApiError> {
     Ok((commune, id.hyphenated().to_string()))
 }
 
+/// `communes/{insee}/webhooks/{uuid}` (on request field `field`) → (INSEE code, canonical id).
+pub fn webhook_name(field: &str, name: &str) -> Result<(InseeCode, String), ApiError> {
+    let shape = || ApiError::invalid(field, "must be communes/{insee}/webhooks/{id}");
+    let rest = name.strip_prefix("communes/").ok_or_else(shape)?;
+    let (code, id) = rest.split_once("/webhooks/").ok_or_else(shape)?;
+    let commune = InseeCode::parse(code).map_err(|reason| ApiError::invalid(field, reason))?;
+    let id = uuid::Uuid::parse_str(id).map_err(|_| ApiError::invalid(field, "the id must be a UUID"))?;
+    Ok((commune, id.hyphenated().to_string()))
+}
+
 pub fn request_id(request_id: &str) -> Result<Option<String>, ApiError> {
     decider::parse_request_id(request_id).map_err(|reason| ApiError::invalid("request_id", reason))
 }

@@ -5,6 +5,7 @@
 pub mod follow;
 pub mod preferences;
 pub mod subscription;
+pub mod webhook;
 
 pub use miroir_insee::InseeCode;
 
@@ -20,6 +21,9 @@ pub enum DomainError {
     /// what another account has.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The command cannot apply in the aggregate's current state (says what to do first).
+    #[error("{0}")]
+    Precondition(&'static str),
 }
 
 pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> DomainError {

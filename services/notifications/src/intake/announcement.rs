@@ -115,6 +115,36 @@ impl EventType {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == raw)
     }
+
+    /// Its webhook type (one of [`crate::domain::webhook::EVENT_TYPES`]);
+    /// `None` for moderation, which is about people and for their feed only.
+    pub fn webhook_type(self) -> Option<&'static str> {
+        Some(match self {
+            EventType::ReportSubmitted => "report.submitted",
+            EventType::ReportAcknowledged => "report.acknowledged",
+            EventType::ReportWorkStarted => "report.work_started",
+            EventType::ReportResolved => "report.resolved",
+            EventType::ReportRejected => "report.rejected",
+            EventType::ReportMerged => "report.merged",
+            EventType::ReportReopened => "report.reopened",
+            EventType::ReportAssigned => "report.assigned",
+            EventType::QuestionAsked => "question.asked",
+            EventType::QuestionAnswered => "question.answered",
+            EventType::QuestionRedirected => "question.redirected",
+            EventType::CommentPosted => "comment.posted",
+            EventType::ProposalSubmitted => "proposal.submitted",
+            EventType::ProposalThresholdReached => "proposal.threshold_reached",
+            EventType::ProposalAnswered => "proposal.answered",
+            EventType::PublicationPublished => "publication.published",
+            EventType::PublicationAmended => "publication.amended",
+            EventType::PublicationArchived => "publication.archived",
+            EventType::ContentHidden
+            | EventType::ContentRestored
+            | EventType::AppealDismissed
+            | EventType::HidingAppealed
+            | EventType::ContentFlagged => return None,
+        })
+    }
 }
 
 /// The parameters' keys (see the module's documentation for which type has which).
@@ -211,6 +241,14 @@ mod tests {
             assert_eq!(EventType::parse(t.as_str()), Some(t));
         }
         assert_eq!(EventType::parse("report_deleted"), None);
+    }
+
+    #[test]
+    fn every_webhook_type_is_one_endpoints_may_filter_on_and_each_is_announced() {
+        use crate::domain::webhook::EVENT_TYPES;
+        let types: Vec<&str> = EventType::ALL.iter().filter_map(|t| t.webhook_type()).collect();
+        assert_eq!(types, EVENT_TYPES, "the same types, in the same order");
+        assert_eq!(EventType::ContentFlagged.webhook_type(), None);
     }
 
     #[test]

@@ -54,7 +54,15 @@ impl Handler for FromIdentity {
             client(conn, &e.client_id, &e.commune, false).await?;
         } else if let Some(e) = event.decode::<pb::IntegrationClientRevoked>() {
             let e = e?;
-            client(conn, &e.client_id, &e.commune, true).await?;
+            // Identity leaves the id out of the revocation: its aggregate id says it.
+            let client_id = if e.client_id.is_empty() && event.aggregate_type == "client" {
+                &event.aggregate_id
+            } else {
+                &e.client_id
+            };
+            if !client_id.is_empty() {
+                client(conn, client_id, &e.commune, true).await?;
+            }
         } else if let Some(e) = event.decode::<pb::AccountDeleted>() {
             let e = e?;
             let account_id = account(&e.account_id, event);

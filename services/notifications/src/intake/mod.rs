@@ -10,7 +10,9 @@
 //!   for its verification, a draft for its publication, hidden content is not
 //!   announced);
 //! - writes a feed item per recipient, and an e-mail delivery row for those
-//!   who want to hear immediately ([`deliveries`]).
+//!   who want to hear immediately ([`deliveries`]);
+//! - writes a webhook delivery row for each endpoint of the commune that
+//!   wants the event ([`webhooks`]).
 //!
 //! Exactly once: the checkpoint's compare-and-set drops a redelivered batch or
 //! another replica's, and every row is written `ON CONFLICT DO NOTHING` on a
@@ -27,8 +29,8 @@
 //! - [`identity`], [`reports`], [`publications`], [`dialogue`] — one
 //!   [`Handler`](miroir_eventstore::consumer::Handler) per source log.
 //! - [`announcement`] — event types and the parameters the texts get.
-//! - [`subjects`], [`follows`], [`recipients`], [`deliveries`] — the tables
-//!   the handlers share.
+//! - [`subjects`], [`follows`], [`recipients`], [`deliveries`], [`webhooks`] —
+//!   the tables the handlers share.
 
 pub mod announcement;
 pub mod deliveries;
@@ -39,6 +41,7 @@ pub mod publications;
 pub mod recipients;
 pub mod reports;
 pub mod subjects;
+pub mod webhooks;
 
 use miroir_eventstore::RecordedEvent;
 use miroir_eventstore::consumer::{self, ConsumerError};
@@ -143,13 +146,14 @@ impl<'a> Context<'a> {
         Params::new(self.commune())
     }
 
-    /// Writes `announcement` for `recipients`.
+    /// Writes `announcement` for `recipients`, and for the commune's webhook endpoints.
     pub async fn announce(
         &self,
         conn: &mut AnyConnection,
         announcement: Announcement,
         recipients: Recipients,
     ) -> Result<(), sqlx::Error> {
-        deliveries::record(conn, &self.source_event, &announcement, recipients.into_accounts()).await
+        deliveries::record(conn, &self.source_event, &announcement, recipients.into_accounts()).await?;
+        webhooks::record(conn, &self.source_event, &announcement).await
     }
 }

@@ -157,7 +157,7 @@ async fn archived(conn: &mut AnyConnection, ctx: &Context<'_>, e: pb::Publicatio
     // of a publication that never became visible.
     sqlx::query(
         "UPDATE deliveries SET state = 'cancelled', last_error = 'archived before publication' \
-         WHERE subject = $1 AND state = 'pending' AND next_attempt_at_us > $2",
+         WHERE subject = $1 AND state IN ('pending', 'held') AND next_attempt_at_us > $2",
     )
     .bind(&subject)
     .bind(ctx.at_us)

@@ -74,6 +74,8 @@ impl InlineProjection for NotificationsView {
             .bind(e.set_at_us)
             .execute(conn)
             .await?;
+        } else {
+            super::webhooks::apply(conn, event).await?;
         }
         Ok(())
     }
