@@ -1068,3 +1068,54 @@ notif-state-sent = sent
 notif-state-retry = will be tried again
 notif-state-failed = failed
 notif-state-cancelled = not sent
+
+## Webhooks (the commune administrator's page)
+hook-link = Webhooks: deliveries to the town hall's systems
+hook-title = Webhooks
+hook-intro = Each event of the commune is sent to its integration clients' addresses, signed (the Standard Webhooks scheme) and sent again after a failure. An address that keeps failing is disabled, with the reason.
+hook-endpoints-title = Receiving addresses
+hook-none = No receiving address.
+hook-client-is = Client { $value }
+hook-events-are = Events: { $value }
+hook-all-events = all
+hook-enabled-state = Enabled: events are sent there.
+hook-disabled-state = Disabled: { $value }
+hook-disabled-auto = Disabled automatically: { $value }
+hook-client-revoked = Its integration client was revoked: nothing is sent there any more.
+hook-deliveries-title = Latest deliveries
+hook-no-delivery = No delivery yet.
+hook-event = Event
+hook-attempts-log = Attempts
+hook-attempt-n = Attempt { $value }
+hook-replays = { $count ->
+    [one] replayed once
+   *[other] replayed { $count } times
+}
+hook-state-held = waiting for a replay
+hook-disable-reason = Why disable it
+hook-disable-button = Disable
+hook-enable-button = Enable again
+hook-rotate-button = Change the signing secret
+hook-delete-button = Remove this address
+hook-replay-title = Send again the events of a period
+hook-replay-from = From
+hook-replay-to = to
+hook-replay-button = Send again
+hook-invalid-range = Give two dates, the first before the second.
+hook-create-title = Add a receiving address
+hook-create-intro = For one of the commune's integration clients. The signing secret is shown once.
+hook-no-client = First create an integration client on the administration page.
+hook-field-client = Integration client
+hook-field-url = Address (https)
+hook-field-url-hint = A public https address, without credentials.
+hook-field-types = Events to send
+hook-field-types-hint = Comma-separated, for example report.submitted, report.resolved. Empty: all.
+hook-create-button = Add
+hook-created = Address added.
+hook-disabled = Address disabled: nothing is sent there any more.
+hook-enabled = Address enabled again: the next events will be sent there.
+hook-rotated = New secret made; the old one still signs for 24 hours.
+hook-deleted = Address removed.
+hook-replay-started = The period's events are being sent again.
+hook-secret-title = Signing secret
+hook-secret-intro = Copy it now into the configuration of { $value }: it will never be shown again.

@@ -1068,3 +1068,54 @@ notif-state-sent = envoyé
 notif-state-retry = nouvel essai prévu
 notif-state-failed = échec
 notif-state-cancelled = non envoyé
+
+## Webhooks (the commune administrator's page)
+hook-link = Webhooks : envois au système d'information de la mairie
+hook-title = Webhooks
+hook-intro = Chaque événement de la commune est envoyé aux adresses de ses clients d'intégration, signé (norme Standard Webhooks) et renvoyé en cas d'échec. Une adresse qui échoue durablement est désactivée, avec la raison.
+hook-endpoints-title = Adresses de réception
+hook-none = Aucune adresse de réception.
+hook-client-is = Client { $value }
+hook-events-are = Événements : { $value }
+hook-all-events = tous
+hook-enabled-state = Active : les événements y sont envoyés.
+hook-disabled-state = Désactivée : { $value }
+hook-disabled-auto = Désactivée automatiquement : { $value }
+hook-client-revoked = Son client d'intégration a été révoqué : plus rien n'y est envoyé.
+hook-deliveries-title = Derniers envois
+hook-no-delivery = Aucun envoi pour l'instant.
+hook-event = Événement
+hook-attempts-log = Tentatives
+hook-attempt-n = Tentative { $value }
+hook-replays = { $count ->
+    [one] renvoyé { $count } fois
+   *[other] renvoyé { $count } fois
+}
+hook-state-held = en attente d'un renvoi
+hook-disable-reason = Raison de la désactivation
+hook-disable-button = Désactiver
+hook-enable-button = Réactiver
+hook-rotate-button = Changer le secret de signature
+hook-delete-button = Supprimer cette adresse
+hook-replay-title = Renvoyer les événements d'une période
+hook-replay-from = Du
+hook-replay-to = au
+hook-replay-button = Renvoyer
+hook-invalid-range = Indiquez deux dates, la première avant la seconde.
+hook-create-title = Ajouter une adresse de réception
+hook-create-intro = Pour un client d'intégration de la commune. Le secret de signature est affiché une seule fois.
+hook-no-client = Créez d'abord un client d'intégration sur la page d'administration.
+hook-field-client = Client d'intégration
+hook-field-url = Adresse (https)
+hook-field-url-hint = Une adresse publique en https, sans identifiants.
+hook-field-types = Événements à envoyer
+hook-field-types-hint = Séparés par des virgules, par exemple report.submitted, report.resolved. Vide : tous.
+hook-create-button = Ajouter
+hook-created = Adresse ajoutée.
+hook-disabled = Adresse désactivée : rien n'y est plus envoyé.
+hook-enabled = Adresse réactivée : les prochains événements y seront envoyés.
+hook-rotated = Nouveau secret créé ; l'ancien signe encore pendant 24 heures.
+hook-deleted = Adresse supprimée.
+hook-replay-started = Les événements de la période sont renvoyés.
+hook-secret-title = Secret de signature
+hook-secret-intro = Copiez-le maintenant dans la configuration de { $value } : il ne sera plus jamais affiché.

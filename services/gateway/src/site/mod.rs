@@ -140,6 +140,11 @@ fn dialogue_routes() -> Router<AppState> {
         .route("/c/{insee}/officiel/moderation/", get(moderation::official_log))
         .route("/c/{insee}/administration/moderation/", get(moderation::queue))
         .route("/c/{insee}/administration/dialogue/", get(dialogue_settings::show).post(dialogue_settings::update))
+        .route(
+            "/c/{insee}/administration/webhooks/",
+            get(crate::site::pages::webhooks::show).post(crate::site::pages::webhooks::create),
+        )
+        .route("/c/{insee}/administration/webhooks/{endpoint_id}/{action}", post(crate::site::pages::webhooks::act))
 }
 
 /// The report form's body limit: 5 photos of 5 MiB, their multipart framing and the text fields.

@@ -20,6 +20,7 @@ pub mod queue;
 pub mod reports;
 pub mod search;
 pub mod unsubscribe;
+pub mod webhooks;
 
 use miroir_proto::identity::v1 as id;
 use miroir_proto::reports::v1 as rp;
