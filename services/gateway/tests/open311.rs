@@ -363,7 +363,7 @@ async fn services_and_their_definitions_in_json_and_xml() {
         StatusCode::NOT_FOUND,
     )
     .await;
-    json_error(stack.get("/open311/v2/discovery.json").await, StatusCode::NOT_FOUND).await;
+    json_error(stack.get("/open311/v2/nowhere.json").await, StatusCode::NOT_FOUND).await;
     let response = stack.http.delete(stack.url("/open311/v2/services.json")).send().await.expect("send");
     json_error(response, StatusCode::METHOD_NOT_ALLOWED).await;
 }
@@ -814,4 +814,33 @@ async fn real_open311_clients_from_pypi_work_unchanged() {
             pb::AttributeAnswer { code: "obstacles".into(), values: vec!["barriere".into(), "poubelle".into()] },
         ]
     );
+}
+
+#[tokio::test]
+async fn the_discovery_document_says_where_the_api_is_and_in_which_formats() {
+    let stack = stack().await;
+    let answer = json(stack.get("/open311/v2/discovery.json").await, StatusCode::OK).await;
+    let endpoint = &answer["endpoints"][0];
+    assert_eq!(endpoint["specification"], "http://wiki.open311.org/GeoReport_v2");
+    assert_eq!(endpoint["url"], format!("{}/open311/v2", stack.base), "the address the client used");
+    assert_eq!(endpoint["type"], "production");
+    assert_eq!(endpoint["formats"], serde_json::json!(["application/json", "text/xml"]));
+    assert!(answer["changeset"].as_str().is_some_and(|c| !c.is_empty()));
+    let xml = xml(stack.get("/open311/v2/discovery.xml").await, StatusCode::OK).await;
+    assert!(
+        xml.contains("<discovery>")
+            && xml.contains("<endpoints><endpoint>")
+            && xml.contains("<format>text/xml</format>"),
+        "{xml}"
+    );
+    // A hostile Host header is not echoed back.
+    let forged = stack
+        .http
+        .get(stack.url("/open311/v2/discovery.json"))
+        .header("host", "evil.example/<script>")
+        .send()
+        .await
+        .expect("send");
+    let forged = json(forged, StatusCode::OK).await;
+    assert_eq!(forged["endpoints"][0]["url"], "http://localhost/open311/v2");
 }

@@ -88,6 +88,9 @@ pub fn routes() -> Router<AppState> {
     for path in ["/requests", "/requests.json", "/requests.xml"] {
         router = router.route(path, routing::get(list_requests).post(post_request));
     }
+    for path in ["/discovery", "/discovery.json", "/discovery.xml"] {
+        router = router.route(path, routing::get(discovery));
+    }
     router
         .route("/services/{code}", routing::get(get_service_definition))
         .route("/requests/{id}", routing::get(get_request))
@@ -216,6 +219,41 @@ async fn list_services(State(state): State<AppState>, uri: Uri) -> Result<Answer
     commune.map_err(fail(format))?;
     let services = categories.map_err(fail(format))?.iter().filter(|c| c.active).map(model::service).collect();
     Ok(Answer::ok(format, "services", Node::list("service", services)))
+}
+
+/// When this API last changed in a way clients may care about (the discovery document's `changeset`).
+const CHANGESET: &str = "2026-11-21T00:00:00Z";
+
+/// `GET discovery`: the specification's service discovery — where this GeoReport v2 API is and in which
+/// formats. The address is the one the client used (`Host`, and `X-Forwarded-Proto` behind a proxy).
+async fn discovery(headers: axum::http::HeaderMap, uri: Uri) -> Answer {
+    let format = Format::of_path(uri.path());
+    // Only a plain host[:port] is echoed back; anything else reads as localhost.
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.len() <= 255)
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .unwrap_or("localhost");
+    let https = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https");
+    let url = format!("{}://{host}/open311/v2", if https { "https" } else { "http" });
+    let endpoint = Node::Object(vec![
+        ("specification", Node::text("http://wiki.open311.org/GeoReport_v2")),
+        ("url", Node::text(url)),
+        ("changeset", Node::text(CHANGESET)),
+        ("type", Node::text("production")),
+        ("formats", Node::list("format", vec![Node::text("application/json"), Node::text("text/xml")])),
+    ]);
+    let body = Node::Object(vec![
+        ("changeset", Node::text(CHANGESET)),
+        ("contact", Node::text("Each commune's own contact is on its page of the site (/c/{jurisdiction_id}/).")),
+        (
+            "key_service",
+            Node::text("An api_key is an integration client's credentials, created by the commune's administrator."),
+        ),
+        ("endpoints", Node::list("endpoint", vec![endpoint])),
+    ]);
+    Answer::ok(format, "discovery", body)
 }
 
 /// `GET services/{service_code}`: the category's questions.
