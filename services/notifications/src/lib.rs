@@ -62,12 +62,20 @@ const FILES: &[Migration] = miroir_platform::migrations!(
     4 => "0004_delivery.sql",
     5 => "0005_webhooks.sql",
     6 => "0006_digests.sql",
+    7 => "0007_follow_ups.sql",
 );
 
 /// This service's migrations: its own files, and the shared `communes` table
 /// (with its commitment column) as versions 2 and 3.
-pub const MIGRATIONS: &[Migration] =
-    &[FILES[0], miroir_communes::migration(2), miroir_communes::commitment_migration(3), FILES[1], FILES[2], FILES[3]];
+pub const MIGRATIONS: &[Migration] = &[
+    FILES[0],
+    miroir_communes::migration(2),
+    miroir_communes::commitment_migration(3),
+    FILES[1],
+    FILES[2],
+    FILES[3],
+    FILES[4],
+];
 
 /// Applies the event store's and this service's migrations.
 pub async fn migrate_database(db: &Database) -> Result<(), StorageError> {

@@ -321,6 +321,56 @@ async fn a_scheduled_publication_is_heard_of_at_its_time(backend: Backend) {
     assert_eq!(items, 0);
 }
 
+async fn a_follow_up_note_reaches_the_followers_of_its_project(backend: Backend) {
+    let w = World::new(backend).await;
+    let (agent, member, follower, stranger) = (account(30), account(31), account(32), account(33));
+    let draft = publications_pb::CreateDraftRequest {
+        parent: format!("communes/{PARIS}"),
+        space: publications_pb::Space::Official.into(),
+        kind: "project".into(),
+        title: "Cour d'école végétalisée".into(),
+        body: "Arbres et fontaine.".into(),
+        details: Some(publications_pb::PublicationDetails {
+            project: Some(publications_pb::ProjectDetails {
+                status: publications_pb::ProjectStatus::InProgress.into(),
+                progress_percent: 10,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let created = w.publications.create_draft(by(staff(&agent, Role::Agent), draft)).await.expect("project");
+    let project = created.into_inner().publication.expect("publication");
+    let publish = publications_pb::PublishRequest { name: project.name.clone(), ..Default::default() };
+    w.publications.publish(by(staff(&agent, Role::Agent), publish)).await.expect("published");
+    let follow = pb::FollowRequest { subject: project.name.clone(), request_id: String::new() };
+    w.notifications.api.follow(as_id(&follower, follow)).await.expect("follows the project");
+
+    let note = publications_pb::CreateDraftRequest {
+        parent: format!("communes/{PARIS}"),
+        space: publications_pb::Space::Citizen.into(),
+        kind: "follow_up".into(),
+        title: "Visite du chantier".into(),
+        body: "La cour est fermée.".into(),
+        details: Some(publications_pb::PublicationDetails {
+            follow_up: Some(publications_pb::FollowUpDetails {
+                project_publication_id: project.publication_id.clone(),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let created = w.publications.create_draft(by(staff(&member, Role::CollectiveMember), note)).await.expect("note");
+    let note = created.into_inner().publication.expect("publication").name;
+    let publish = publications_pb::PublishRequest { name: note.clone(), ..Default::default() };
+    w.publications.publish(by(staff(&member, Role::CollectiveMember), publish)).await.expect("note published");
+    w.sync().await;
+    assert_eq!(w.heard(&follower, &note).await, ["publication_published"], "the project's follower hears of the note");
+    assert!(w.heard(&stranger, &note).await.is_empty(), "nobody else");
+    assert!(w.heard(&member, &note).await.is_empty(), "nor its writer");
+}
+
 async fn an_anonymous_report_is_announced_once_verified(backend: Backend) {
     let mut w = World::new(backend).await;
     let agent = w.sign_up("agent").await;
@@ -627,6 +677,7 @@ async fn a_proposal_at_its_threshold_reaches_who_must_answer(backend: Backend) {
 }
 
 on_both_backends!(
+    a_follow_up_note_reaches_the_followers_of_its_project,
     followers_carry_over_to_what_replaces_a_thing,
     a_proposal_at_its_threshold_reaches_who_must_answer,
     a_resolved_report_reaches_its_reporter_and_supporters_but_not_the_agent,

@@ -8,9 +8,8 @@
 //! - amended (or given a file after publication), or archived, it reaches its
 //!   followers; archived before its scheduled time, what was announced for
 //!   that time is withdrawn.
-//!
-//! Left for later: a follow-up note does not yet reach the followers of the
-//! project it follows (the intake keeps no link between them).
+//! - a follow-up note of the collective, published, also reaches the
+//!   followers of the commune project it follows (`follow_ups` keeps which).
 
 use miroir_eventstore::RecordedEvent;
 use miroir_eventstore::consumer::{Handler, HandlerError};
@@ -70,11 +69,13 @@ impl Handler for FromPublications {
                 ..Subject::default()
             };
             subjects::put(conn, &draft, ctx.at_us).await?;
+            note_follows(conn, &draft.subject, &draft.commune, e.details.as_ref()).await?;
         } else if let Some(e) = event.decode::<pb::PublicationDraftUpdated>() {
             let e = e?;
             let subject = publication(ctx.commune(), &e.publication_id);
             subjects::change(conn, &subject, Change::Title(&e.title), ctx.at_us).await?;
             subjects::set_point(conn, &subject, point(e.details.as_ref()), ctx.at_us).await?;
+            note_follows(conn, &subject, ctx.commune(), e.details.as_ref()).await?;
         } else if let Some(e) = event.decode::<pb::PublicationPublished>() {
             published(conn, &ctx, e?).await?;
         } else if let Some(e) = event.decode::<pb::PublicationAmended>() {
@@ -120,6 +121,14 @@ async fn published(
     let mut recipients = Recipients::excluding([known.author.as_str(), ctx.actor()]);
     let coverage = Coverage { category: None, point: known.point, space: Some(known.space.as_str()) };
     recipients.subscribers(conn, &known.commune, &coverage).await?;
+    // A follow-up note: the followers of the project it follows hear of it too.
+    let project: Option<String> = sqlx::query_scalar("SELECT project FROM follow_ups WHERE note = $1")
+        .bind(&subject)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(project) = project {
+        recipients.followers(conn, &project).await?;
+    }
     // Heard of when it becomes visible (a scheduled publication: later).
     let visible_at_us = e.published_at_us.max(ctx.at_us);
     let params = ctx
@@ -130,6 +139,29 @@ async fn published(
         .with(param::PUBLISHED_AT_US, visible_at_us.to_string());
     let announcement = Announcement::new(EventType::PublicationPublished, &subject, params, visible_at_us);
     ctx.announce(conn, announcement, recipients).await
+}
+
+/// Records which project a follow-up note follows (from its details; nothing for other kinds).
+async fn note_follows(
+    conn: &mut AnyConnection,
+    note: &str,
+    commune: &str,
+    details: Option<&pb::PublicationDetails>,
+) -> Result<(), sqlx::Error> {
+    let Some(project_id) = details.and_then(|d| d.follow_up.as_ref()).map(|f| f.project_publication_id.as_str()) else {
+        return Ok(());
+    };
+    if project_id.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO follow_ups (note, project) VALUES ($1, $2)          ON CONFLICT (note) DO UPDATE SET project = excluded.project",
+    )
+    .bind(note)
+    .bind(publication(commune, project_id))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// A public change to a published item: its followers hear of it.
