@@ -24,7 +24,6 @@ use std::time::Duration;
 use miroir_mail::{Email, SendError, SmtpMailer};
 use miroir_platform::storage::Database;
 use sqlx::Row;
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::directory::Directory;
@@ -34,6 +33,7 @@ use crate::read_model::query;
 use crate::render::Catalogue;
 use crate::render::email::{StoredEmail, UnsubscribeLink, render_stored};
 use crate::unsubscribe::{Scope, UnsubscribeKey};
+use crate::workers::Workers;
 
 /// The channel of the deliveries this sender takes.
 pub const CHANNEL: &str = "email";
@@ -101,20 +101,7 @@ impl SenderConfig {
     }
 }
 
-/// Wakes idle senders: the intake pokes it after committing new deliveries.
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
-
-impl Wake {
-    pub fn poke(&self) {
-        self.0.notify_waiters();
-    }
-
-    /// What a sender's task waits on between looks at the outbox.
-    pub(crate) fn notify(&self) -> &Notify {
-        &self.0
-    }
-}
+pub use crate::workers::Wake;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SenderError {
@@ -180,34 +167,19 @@ impl EmailSender {
     /// Runs [`SenderConfig::concurrency`] senders until `token` is cancelled;
     /// returns once each has finished the message it was sending.
     pub async fn run(self, token: CancellationToken) {
-        let mut workers = tokio::task::JoinSet::new();
-        for n in 0..self.config.concurrency.max(1) {
-            let name = format!("{}/{n}", self.instance);
-            workers.spawn(self.clone().work(name, token.clone()));
-        }
-        while workers.join_next().await.is_some() {}
-    }
-
-    async fn work(self, name: String, token: CancellationToken) {
-        loop {
-            if token.is_cancelled() {
-                return;
-            }
-            // Listening before looking: a poke that comes while this task finds nothing is not lost.
-            let notified = self.wake.0.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            match self.send_next(&name).await {
-                Ok(Some(_)) => continue,
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "e-mail sender: the outbox could not be read; trying again"),
-            }
-            tokio::select! {
-                () = token.cancelled() => return,
-                () = &mut notified => {}
-                () = tokio::time::sleep(self.config.idle_poll) => {}
-            }
-        }
+        let workers = Workers {
+            instance: self.instance.clone(),
+            concurrency: self.config.concurrency,
+            idle_poll: self.config.idle_poll,
+            wake: self.wake.clone(),
+            what: "e-mail sender",
+        };
+        workers
+            .run(token, move |name| {
+                let sender = self.clone();
+                Box::pin(async move { sender.send_next(&name).await.map(|a| a.is_some()).map_err(|e| e.to_string()) })
+            })
+            .await;
     }
 
     /// Claims one due e-mail as `claimed_by`, makes its attempt and records

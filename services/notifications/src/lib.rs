@@ -37,6 +37,7 @@ pub mod read_model;
 pub mod render;
 pub mod unsubscribe;
 pub mod webhook;
+pub mod workers;
 
 use miroir_eventstore::EventStore;
 use miroir_platform::storage::{Database, Migration, StorageError, migrate};

@@ -50,6 +50,7 @@ use crate::email::{Attempted, Clock, SenderError, Wake};
 use crate::intake::announcement::{EventType, param};
 use crate::outbox::{Claim, Outbox, Outcome, WEBHOOK_BACKOFF, jitter};
 use crate::read_model::NotificationsView;
+use crate::workers::Workers;
 
 pub use crate::read_model::webhooks::CHANNEL;
 
@@ -318,33 +319,19 @@ impl WebhookSender {
     /// Runs [`WebhookConfig::concurrency`] senders until `token` is
     /// cancelled; returns once each has finished the delivery it was sending.
     pub async fn run(self, token: CancellationToken) {
-        let mut workers = tokio::task::JoinSet::new();
-        for n in 0..self.config.concurrency.max(1) {
-            let name = format!("{}/w{n}", self.instance);
-            workers.spawn(self.clone().work(name, token.clone()));
-        }
-        while workers.join_next().await.is_some() {}
-    }
-
-    async fn work(self, name: String, token: CancellationToken) {
-        loop {
-            if token.is_cancelled() {
-                return;
-            }
-            let notified = self.wake.notify().notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            match self.send_next(&name).await {
-                Ok(Some(_)) => continue,
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "webhook sender: the outbox could not be read; trying again"),
-            }
-            tokio::select! {
-                () = token.cancelled() => return,
-                () = &mut notified => {}
-                () = tokio::time::sleep(self.config.idle_poll) => {}
-            }
-        }
+        let workers = Workers {
+            instance: self.instance.clone(),
+            concurrency: self.config.concurrency,
+            idle_poll: self.config.idle_poll,
+            wake: self.wake.clone(),
+            what: "webhook sender",
+        };
+        workers
+            .run(token, move |name| {
+                let sender = self.clone();
+                Box::pin(async move { sender.send_next(&name).await.map(|a| a.is_some()).map_err(|e| e.to_string()) })
+            })
+            .await;
     }
 
     /// Claims one due webhook delivery as `claimed_by`, POSTs it and records

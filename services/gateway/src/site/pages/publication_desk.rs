@@ -562,6 +562,20 @@ async fn refused_post(
     content: &Content,
     refused_form: (&'static str, &FormData),
 ) -> Response {
+    let words = |tr: &crate::site::i18n::Tr, status: &tonic::Status| publication_form::refusal(tr, status, content);
+    refused_with(state, visitor, (commune, publication), error, refused_form, words).await
+}
+
+/// The writers' page again after the service refused one of its forms, the refusal in `words`; other failures
+/// get the error page.
+pub(super) async fn refused_with(
+    state: &AppState,
+    visitor: Visitor,
+    (commune, publication): (CommuneView, pb::Publication),
+    error: GatewayError,
+    (form, typed): (&'static str, &FormData),
+    words: impl FnOnce(&crate::site::i18n::Tr, &tonic::Status) -> FormErrors,
+) -> Response {
     match error {
         GatewayError::Upstream(status)
             if matches!(
@@ -569,11 +583,11 @@ async fn refused_post(
                 Code::InvalidArgument | Code::FailedPrecondition | Code::PermissionDenied | Code::AlreadyExists
             ) =>
         {
-            let errors = publication_form::refusal(&visitor.tr, &status, content);
+            let errors = words(&visitor.tr, &status);
             let code =
                 if status.code() == Code::PermissionDenied { StatusCode::FORBIDDEN } else { StatusCode::BAD_REQUEST };
             let kind = publication.kind.clone();
-            let refused = Refused { errors, form: refused_form.0, typed: refused_form.1 };
+            let refused = Refused { errors, form, typed };
             form_page(state, visitor, commune, &kind, Some(publication), Some(refused), false, code).await
         }
         error => error_page(visitor, &error),

@@ -19,12 +19,12 @@ use tonic::Code;
 use tonic_types::StatusExt;
 
 use super::plain_segment;
-use super::publication_desk::{Refused, form_page, load};
+use super::publication_desk::{Refused, form_page, load, refused_with};
 use super::publication_view::{edit_href, publication_href};
 use super::publications::publication_name;
 use crate::rest::extract::{ClientAddress, Forwarded};
 use crate::rest::publication_attachments::{fetch, file_headers};
-use crate::site::forms::{FormData, FormErrors, error_page};
+use crate::site::forms::{FormData, FormErrors};
 use crate::site::i18n::Tr;
 use crate::site::page::redirect;
 use crate::site::session::Visitor;
@@ -120,23 +120,8 @@ async fn refused(
     error: GatewayError,
     (form_name, summary_field, typed): (&'static str, &str, &FormData),
 ) -> Response {
-    let (commune, publication) = loaded;
-    match error {
-        GatewayError::Upstream(status)
-            if matches!(
-                status.code(),
-                Code::InvalidArgument | Code::FailedPrecondition | Code::PermissionDenied | Code::AlreadyExists
-            ) =>
-        {
-            let errors = refusal(&visitor.tr, &status, summary_field);
-            let code =
-                if status.code() == Code::PermissionDenied { StatusCode::FORBIDDEN } else { StatusCode::BAD_REQUEST };
-            let kind = publication.kind.clone();
-            let refused = Refused { errors, form: form_name, typed };
-            form_page(state, visitor, commune, &kind, Some(publication), Some(refused), false, code).await
-        }
-        error => error_page(visitor, &error),
-    }
+    let words = |tr: &Tr, status: &tonic::Status| refusal(tr, status, summary_field);
+    refused_with(state, visitor, loaded, error, (form_name, typed), words).await
 }
 
 /// POST `/c/{insee}/publications/{id}/fichiers` (`multipart/form-data`: `csrf` first, then `file`, `alt_text`
