@@ -166,11 +166,13 @@ pub async fn run<F: EventFeed + ?Sized, H: Handler>(
                 next = batches.next() => next,
             };
             let Some(items) = next else { return Err(ConsumerError::FeedEnded) };
-            let mut events = Vec::with_capacity(items.len());
+            let mut events: Vec<RecordedEvent> = Vec::with_capacity(items.len());
             for item in items {
                 let event = item?;
-                // A redelivery below the checkpoint: already handled.
-                if event.position > reached {
+                // A redelivery below the checkpoint, or of an event already in
+                // this batch (at least once means twice in a row too): handled.
+                let last = events.last().map_or(reached, |e| e.position);
+                if event.position > last {
                     events.push(event);
                 }
             }

@@ -298,3 +298,231 @@ pub fn commune_figures(facts: &Facts, period: Period) -> Vec<pb::CommuneFigures>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::facts::*;
+
+    const HOUR: i64 = 3600 * 1_000_000;
+    /// 2026-12-07 12:00 UTC.
+    const NOW: i64 = 1_796_644_800_000_000;
+
+    fn period() -> Period {
+        Period { now_us: NOW, months: 12 }
+    }
+
+    fn commune(code: &str, days: u32) -> CommuneFact {
+        CommuneFact {
+            commune: code.into(),
+            name: format!("Commune {code}"),
+            departement: code[..2].into(),
+            commitment_days: days,
+        }
+    }
+
+    fn report(commune: &str, category: &str, received_ago_h: i64, state: ReportState) -> ReportFact {
+        ReportFact {
+            commune: commune.into(),
+            category: category.into(),
+            received_us: Some(NOW - received_ago_h * HOUR),
+            first_response_us: None,
+            resolved_us: None,
+            rejected_us: None,
+            state,
+        }
+    }
+
+    fn responded(mut r: ReportFact, after_h: i64) -> ReportFact {
+        r.first_response_us = r.received_us.map(|t| t + after_h * HOUR);
+        r
+    }
+
+    fn resolved(mut r: ReportFact, after_h: i64) -> ReportFact {
+        r.resolved_us = r.received_us.map(|t| t + after_h * HOUR);
+        r.state = ReportState::Resolved;
+        r
+    }
+
+    #[test]
+    fn reports_count_response_times_and_the_commitment() {
+        let facts = Facts {
+            communes: vec![commune("75056", 7)],
+            reports: vec![
+                // Answered in 10 h, resolved in 48 h.
+                resolved(responded(report("75056", "voirie", 100, ReportState::Open), 10), 48),
+                // Answered after 9 days: late for a 7-day commitment.
+                responded(report("75056", "voirie", 24 * 20, ReportState::Open), 24 * 9),
+                // Not answered, 8 days old: due and late.
+                report("75056", "proprete", 24 * 8, ReportState::Open),
+                // Not answered, 2 days old: not due yet.
+                report("75056", "proprete", 48, ReportState::Open),
+                // Rejected after 1 h.
+                {
+                    let mut r = responded(report("75056", "voirie", 30, ReportState::Rejected), 1);
+                    r.rejected_us = r.first_response_us;
+                    r
+                },
+                // Anonymous, not verified: invisible.
+                ReportFact { received_us: None, ..report("75056", "voirie", 5, ReportState::Pending) },
+                // Received two years ago: outside the period, but still open (backlog).
+                report("75056", "voirie", 24 * 800, ReportState::Open),
+            ],
+            ..Default::default()
+        };
+        let d = dashboard(&facts, period());
+        let r = d.reports.expect("reports");
+        assert_eq!((r.received, r.resolved, r.rejected, r.merged), (5, 1, 1, 0));
+        let first = r.first_response.expect("first response");
+        // 1 h, 10 h, 216 h → median 10 h, p90 216 h.
+        assert_eq!((first.count, first.median_seconds, first.p90_seconds), (3, 10 * 3600, 216 * 3600));
+        let resolution = r.resolution.expect("resolution");
+        assert_eq!((resolution.count, resolution.median_seconds), (1, 48 * 3600));
+        let c = r.commitment.expect("commitment");
+        // Due: the three answered and the 8-day-old one; on time: 10 h and 1 h.
+        assert_eq!((c.due, c.on_time), (4, 2));
+        assert!((c.share - 0.5).abs() < 1e-9);
+        let b = r.backlog.expect("backlog");
+        // Open now: the late-answered one (20 d), 8 d, 2 d, 800 d (the resolved and rejected are not).
+        assert_eq!(
+            (b.open, b.under_7_days, b.from_7_to_30_days, b.from_30_to_90_days, b.over_90_days),
+            (4, 1, 2, 0, 1)
+        );
+        assert_eq!(b.oldest_age_seconds, 800 * 24 * 3600);
+        let voirie = r.by_category.iter().find(|c| c.category == "voirie").expect("voirie");
+        assert_eq!((voirie.received, voirie.resolved, voirie.rejected, voirie.open), (3, 1, 1, 1));
+        assert_eq!(r.by_category[0].category, "voirie", "the largest category first");
+        assert_eq!(r.by_month.len(), 12);
+        assert_eq!(r.by_month.last().map(|m| m.month.as_str()), Some("2026-12"));
+        assert_eq!(r.by_month.iter().map(|m| m.received).sum::<u64>(), 5);
+    }
+
+    #[test]
+    fn a_commune_without_a_commitment_gets_the_default() {
+        let facts = Facts {
+            communes: vec![],
+            reports: vec![report("01001", "voirie", 24 * 10, ReportState::Open)],
+            ..Default::default()
+        };
+        // 10 days old, unanswered: not due under the 15-day default.
+        assert_eq!(dashboard(&facts, period()).reports.and_then(|r| r.commitment).map(|c| c.due), Some(0));
+    }
+
+    #[test]
+    fn questions_and_proposals_say_what_was_answered_on_time() {
+        let q = |asked_h: i64, due_h: i64, answered_h: Option<i64>, on_time: bool| QuestionFact {
+            commune: "75056".into(),
+            asked_us: NOW - asked_h * HOUR,
+            due_us: NOW - asked_h * HOUR + due_h * HOUR,
+            answered_us: answered_h.map(|a| NOW - asked_h * HOUR + a * HOUR),
+            on_time,
+            redirected_us: None,
+        };
+        let p = |reached: Option<i64>, due: Option<i64>, answered: Option<i64>, on_time: bool| ProposalFact {
+            commune: "75056".into(),
+            submitted_us: NOW - 1000 * HOUR,
+            reached_us: reached.map(|h| NOW - h * HOUR),
+            due_us: due.map(|h| NOW + h * HOUR),
+            answered_us: answered.map(|h| NOW - h * HOUR),
+            on_time,
+        };
+        let facts = Facts {
+            questions: vec![
+                q(100, 72, Some(24), true),
+                q(100, 72, Some(96), false),
+                q(100, 72, None, false),
+                q(10, 72, None, false),
+                QuestionFact { redirected_us: Some(NOW - HOUR), ..q(50, 72, None, false) },
+            ],
+            proposals: vec![
+                p(Some(500), Some(-100), Some(200), true),
+                p(Some(500), Some(-100), Some(50), false),
+                p(Some(500), Some(-100), None, false),
+                p(Some(10), Some(500), None, false),
+                p(None, None, None, false),
+            ],
+            ..Default::default()
+        };
+        let d = dashboard(&facts, period());
+        let q = d.questions.expect("questions");
+        assert_eq!((q.asked, q.answered, q.answered_on_time, q.overdue, q.redirected), (5, 2, 1, 1, 1));
+        let delay = q.delay.expect("delay");
+        assert_eq!((delay.count, delay.median_seconds, delay.p90_seconds), (2, 24 * 3600, 96 * 3600));
+        let p = d.proposals.expect("proposals");
+        assert_eq!(
+            (
+                p.submitted,
+                p.reached_threshold,
+                p.answered_on_time,
+                p.answered_late,
+                p.overdue,
+                p.awaiting_within_deadline
+            ),
+            (5, 4, 1, 1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn publications_count_when_visible_and_projects_give_the_budgets() {
+        let publication =
+            |id: &str, space: Space, published_ago_h: Option<i64>, archived: bool, budget: Option<(i64, i64)>| {
+                PublicationFact {
+                    publication_id: id.into(),
+                    commune: "75056".into(),
+                    space,
+                    published_us: published_ago_h.map(|h| NOW - h * HOUR),
+                    archived,
+                    project: budget.map(|(planned, spent)| ProjectFact {
+                        title: format!("Projet {id}"),
+                        status: "in_progress".into(),
+                        planned_cents: planned,
+                        spent_cents: spent,
+                        progress_percent: 40,
+                    }),
+                }
+            };
+        let facts = Facts {
+            publications: vec![
+                publication("a", Space::Official, Some(5), false, Some((10_000_000, 4_000_000))),
+                publication("b", Space::Official, Some(5), false, Some((25_000_000, 0))),
+                // Archived: still published that month, but not a current budget.
+                publication("c", Space::Official, Some(5), true, Some((99_900, 99_900))),
+                // Scheduled for tomorrow: not yet.
+                publication("d", Space::Official, Some(-24), false, Some((1, 1))),
+                // A draft.
+                publication("e", Space::Official, None, false, None),
+                publication("f", Space::Citizen, Some(5), false, None),
+            ],
+            ..Default::default()
+        };
+        let d = dashboard(&facts, period());
+        let this_month = d.publications_by_month.last().expect("this month");
+        assert_eq!((this_month.official, this_month.citizen), (3, 1));
+        let b = d.budgets.expect("budgets");
+        assert_eq!((b.projects, b.planned_cents, b.spent_cents), (2, 35_000_000, 4_000_000));
+        assert_eq!(b.largest.iter().map(|p| p.publication_id.as_str()).collect::<Vec<_>>(), ["b", "a"]);
+    }
+
+    #[test]
+    fn each_commune_gets_its_own_line() {
+        let facts = Facts {
+            communes: vec![commune("69123", 7), commune("75056", 3)],
+            reports: vec![
+                responded(report("75056", "voirie", 100, ReportState::Open), 10),
+                report("69123", "voirie", 10, ReportState::Open),
+                report("69123", "voirie", 10, ReportState::Open),
+                // A commune identity does not know: not listed.
+                report("01001", "voirie", 10, ReportState::Open),
+            ],
+            ..Default::default()
+        };
+        let lines = commune_figures(&facts, period());
+        assert_eq!(lines.iter().map(|l| l.commune.as_str()).collect::<Vec<_>>(), ["69123", "75056"]);
+        assert_eq!((lines[0].reports_received, lines[0].backlog), (2, 2));
+        assert_eq!(
+            (lines[1].reports_received, lines[1].median_first_response_seconds, lines[1].commitment_days),
+            (1, 36000, 3)
+        );
+        assert_eq!((lines[1].responses_due, lines[1].commitment_share), (1, 1.0));
+    }
+}
