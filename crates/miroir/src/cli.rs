@@ -31,6 +31,27 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Operator tasks on the identity database: communes, first administrators, integration clients.
     Admin(AdminArgs),
+    /// Rebuilds a component's projections from the start of the logs into fresh tables while the current ones keep
+    /// serving, then swaps them in; prints progress (events done, rate, ETA).
+    Rebuild(RebuildArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RebuildArgs {
+    /// Whose projections to rebuild (only `transparency` has projections of other services' logs).
+    pub component: Component,
+    /// The embedded mode's data folder (the logs and transparency's database in it).
+    #[arg(long, env = "MIROIR_DATA", default_value = "miroir-data", conflicts_with = "database_url")]
+    pub data: PathBuf,
+    /// A deployment's transparency database instead (postgres://…); the logs are then read from JetStream.
+    #[arg(long, env = "MIROIR_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// NATS server carrying the event streams (with `--database-url`).
+    #[arg(long, env = "MIROIR_NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    pub nats_url: String,
+    /// Prefix of the JetStream streams (with `--database-url`).
+    #[arg(long, env = "MIROIR_NATS_PREFIX", default_value = "miroir")]
+    pub nats_prefix: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,6 +88,8 @@ pub enum Component {
     Dialogue,
     /// Follows, subscriptions and notification preferences; delivery of what concerns each person.
     Notifications,
+    /// Public figures (response times, reports, questions, proposals, budgets) projected from the other logs.
+    Transparency,
 }
 
 impl Component {
@@ -78,6 +101,7 @@ impl Component {
             Component::Publications => "publications",
             Component::Dialogue => "dialogue",
             Component::Notifications => "notifications",
+            Component::Transparency => "transparency",
         }
     }
 }
@@ -121,6 +145,9 @@ pub struct ServiceArgs {
     /// Where the gateway reaches the notifications service.
     #[arg(long, env = "MIROIR_NOTIFICATIONS_URL", default_value = "http://127.0.0.1:50055")]
     pub notifications_url: String,
+    /// Where the gateway reaches the transparency service.
+    #[arg(long, env = "MIROIR_TRANSPARENCY_URL", default_value = "http://127.0.0.1:50056")]
+    pub transparency_url: String,
     /// The secret Miroir's own services share for internal calls (identity's directory of addresses, asked by
     /// notifications): at least 32 printable characters, the same in identity and notifications. Unset: the
     /// directory is closed.

@@ -40,6 +40,8 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
     let db = open_sqlite(&args.data, "notifications").await?;
     miroir_notifications::migrate_database(&db).await?;
     let notifications = miroir_notifications::open(db).await?;
+    let transparency = open_sqlite(&args.data, "transparency").await?;
+    miroir_transparency::migrate_database(&transparency).await?;
     let demo_env = if args.no_demo {
         None
     } else {
@@ -147,19 +149,37 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         &mut supervisor,
         notifications,
         identity_feed,
-        verifier,
+        verifier.clone(),
         notifications_grpc,
         &readiness,
         &metrics,
         None,
         delivery,
+        sources.clone(),
+    )
+    .await?;
+    let transparency_grpc = bind("transparency", "grpc", SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let transparency_url = format!("http://{}", transparency_grpc.local_addr()?);
+    component::transparency::start(
+        &mut supervisor,
+        transparency,
         sources,
+        verifier,
+        transparency_grpc,
+        &readiness,
+        &metrics,
     )
     .await?;
 
     let admin_routes = miroir_platform::health::admin_router(readiness.clone(), metrics.clone());
-    let config =
-        miroir_gateway::GatewayConfig { reports_url, identity_url, publications_url, dialogue_url, notifications_url };
+    let config = miroir_gateway::GatewayConfig {
+        reports_url,
+        identity_url,
+        publications_url,
+        dialogue_url,
+        notifications_url,
+        transparency_url,
+    };
     component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin_routes)).await?;
 
     println!(

@@ -6,6 +6,7 @@ mod component;
 mod demo;
 mod embedded;
 mod jwks;
+mod rebuild;
 mod serve;
 mod supervisor;
 
@@ -39,7 +40,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let (service, default_format) = match &cli.command {
         Command::Up(_) => ("miroir".to_owned(), LogFormat::Text),
         Command::Serve(args) => (format!("miroir-{}", args.component.name()), LogFormat::Json),
-        Command::Migrate(_) | Command::Admin(_) => ("miroir".to_owned(), LogFormat::Text),
+        Command::Migrate(_) | Command::Admin(_) | Command::Rebuild(_) => ("miroir".to_owned(), LogFormat::Text),
     };
     let mut telemetry = TelemetryConfig::from_env(service)?;
     if std::env::var_os("MIROIR_LOG_FORMAT").is_none() {
@@ -58,11 +59,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Component::Publications => miroir_publications::migrate_database(&db).await?,
                 Component::Dialogue => miroir_dialogue::migrate_database(&db).await?,
                 Component::Notifications => miroir_notifications::migrate_database(&db).await?,
+                Component::Transparency => miroir_transparency::migrate_database(&db).await?,
                 Component::Gateway => anyhow::bail!("the gateway has no database"),
             }
             println!("{}: migrations applied", args.component.name());
             Ok(())
         }
         Command::Admin(args) => admin::run(args).await,
+        Command::Rebuild(args) => rebuild::run(args, miroir_platform::shutdown::on_signals()).await,
     }
 }

@@ -159,6 +159,17 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             )
             .await?;
         }
+        Component::Transparency => {
+            let db = connect(common, name).await?;
+            miroir_transparency::migrate_database(&db).await?;
+            let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
+            let grpc = bind(name, "grpc", common.grpc_listen).await?;
+            let verifier = jwks::initial(&common.identity_url, &token).await;
+            supervisor
+                .spawn("jwks-refresh", jwks::refresh(common.identity_url.clone(), verifier.clone(), token.clone()));
+            let sources = std::sync::Arc::new(miroir_bus::JetStreamFeed::new(bus));
+            component::transparency::start(&mut supervisor, db, sources, verifier, grpc, &readiness, &metrics).await?;
+        }
         Component::Gateway => {
             let http = bind(name, "http", common.http_listen).await?;
             let config = miroir_gateway::GatewayConfig {
@@ -167,6 +178,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 publications_url: common.publications_url.clone(),
                 dialogue_url: common.dialogue_url.clone(),
                 notifications_url: common.notifications_url.clone(),
+                transparency_url: common.transparency_url.clone(),
             };
             component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, None).await?;
         }

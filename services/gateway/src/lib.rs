@@ -42,6 +42,8 @@ pub struct GatewayConfig {
     pub dialogue_url: String,
     /// gRPC URL of the notifications service, e.g. `http://127.0.0.1:50055`.
     pub notifications_url: String,
+    /// gRPC URL of the transparency service, e.g. `http://127.0.0.1:50056`.
+    pub transparency_url: String,
 }
 
 /// What every handler shares: the clients of the services. Cheap to clone
@@ -53,6 +55,7 @@ pub struct AppState {
     pub(crate) publications: upstream::PublicationsClient,
     pub(crate) dialogue: upstream::DialogueClient,
     pub(crate) notifications: upstream::NotificationsClient,
+    pub(crate) transparency: upstream::TransparencyClient,
     /// Form posts per client address (the site's rate limit).
     pub(crate) limiter: site::forms::PostLimiter,
     /// Access tokens of Open311 `api_key`s, until shortly before they expire.
@@ -74,6 +77,7 @@ impl AppState {
             publications: upstream::publications_client(channels.publications),
             dialogue: upstream::dialogue_client(channels.dialogue),
             notifications: upstream::notifications_client(channels.notifications),
+            transparency: upstream::transparency_client(channels.transparency),
             limiter: site::forms::PostLimiter::default(),
             open311_tokens: open311::TokenCache::default(),
         }
@@ -89,6 +93,7 @@ impl AppState {
             publications: upstream::lazy_channel(&config.publications_url)?,
             dialogue: upstream::lazy_channel(&config.dialogue_url)?,
             notifications: upstream::lazy_channel(&config.notifications_url)?,
+            transparency: upstream::lazy_channel(&config.transparency_url)?,
         }))
     }
 }
@@ -100,6 +105,7 @@ pub struct Channels {
     pub publications: Channel,
     pub dialogue: Channel,
     pub notifications: Channel,
+    pub transparency: Channel,
 }
 
 /// The gateway's router, ready to serve: [`router`] with the HTTP request

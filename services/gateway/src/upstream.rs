@@ -11,6 +11,7 @@ use miroir_proto::identity::v1::identity_client;
 use miroir_proto::notifications::v1::notifications_client;
 use miroir_proto::publications::v1::publications_client;
 use miroir_proto::reports::v1::reports_client;
+use miroir_proto::transparency::v1::transparency_client;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
@@ -43,6 +44,7 @@ pub type DialogueClient = dialogue_client::DialogueClient<InterceptedService<Cha
 
 /// The notifications client, forwarding the trace context on every call.
 pub type NotificationsClient = notifications_client::NotificationsClient<InterceptedService<Channel, Interceptor>>;
+pub type TransparencyClient = transparency_client::TransparencyClient<InterceptedService<Channel, Interceptor>>;
 
 /// A channel to `url` (`http://host:port`) that connects on first use and
 /// reconnects as needed, so that the gateway can start before the services.
@@ -80,6 +82,10 @@ pub fn dialogue_client(channel: Channel) -> DialogueClient {
 
 pub fn notifications_client(channel: Channel) -> NotificationsClient {
     notifications_client::NotificationsClient::with_interceptor(channel, propagate_interceptor as Interceptor)
+}
+
+pub fn transparency_client(channel: Channel) -> TransparencyClient {
+    transparency_client::TransparencyClient::with_interceptor(channel, propagate_interceptor as Interceptor)
 }
 
 /// A gRPC request carrying `message`, the caller's credentials and a

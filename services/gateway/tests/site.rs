@@ -88,6 +88,8 @@ async fn site() -> Site {
             publications_url: "http://127.0.0.1:9".to_owned(),
             dialogue_url: "http://127.0.0.1:9".to_owned(),
             notifications_url: "http://127.0.0.1:9".to_owned(),
+            transparency_url: "http://127.0.0.1:9".to_owned(),
+            transparency_url: "http://127.0.0.1:9".to_owned(),
         },
         &Metrics::new("gateway").expect("metrics"),
     )

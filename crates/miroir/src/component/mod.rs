@@ -9,6 +9,7 @@ pub mod identity;
 pub mod notifications;
 pub mod publications;
 pub mod reports;
+pub mod transparency;
 
 use std::net::SocketAddr;
 

@@ -1,0 +1,261 @@
+//! The gRPC API (`miroir.transparency.v1.Transparency`). Figures are public:
+//! reading needs no token. Rebuilds are the national operator's.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use miroir_auth::Principal;
+use miroir_auth::grpc::principal;
+use miroir_eventstore::consumer;
+use miroir_eventstore::projection::active_generation;
+use miroir_platform::clock::now_us;
+use miroir_platform::storage::Database;
+use miroir_proto::transparency::v1 as pb;
+use miroir_proto::transparency::v1::transparency_server::Transparency;
+use tonic::{Request, Response, Status};
+
+use crate::cache::Cache;
+use crate::error::ApiError;
+use crate::figures::{Period, commune_figures, dashboard};
+use crate::projection::LOGS;
+use crate::read::{self, Cursor};
+use crate::rebuild::Rebuilds;
+use crate::scope::{Scope, departement_code};
+
+/// How long computed figures are reused.
+pub const CACHE_TTL: Duration = Duration::from_secs(30);
+const DEFAULT_MONTHS: u32 = 12;
+const MAX_MONTHS: u32 = 36;
+const DEFAULT_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
+
+pub struct TransparencyApi {
+    db: Database,
+    rebuilds: Option<Arc<Rebuilds>>,
+    dashboards: Cache<(Scope, u32), pb::Dashboard>,
+    communes: Cache<String, Arc<Vec<pb::CommuneFigures>>>,
+    ttl: Duration,
+}
+
+impl TransparencyApi {
+    /// Figures from `db` (after [`crate::ensure_projections`]); no rebuild through the API.
+    pub fn new(db: Database) -> Self {
+        Self::with_cache(db, CACHE_TTL)
+    }
+
+    /// With figures reused for `ttl` (zero: always recomputed, as tests want).
+    pub fn with_cache(db: Database, ttl: Duration) -> Self {
+        Self { db, rebuilds: None, dashboards: Cache::new(ttl), communes: Cache::new(ttl), ttl }
+    }
+
+    /// Lets the operator start rebuilds through the API.
+    pub fn with_rebuilds(mut self, rebuilds: Arc<Rebuilds>) -> Self {
+        self.rebuilds = Some(rebuilds);
+        self
+    }
+
+    fn period(months: u32) -> Result<Period, ApiError> {
+        let months = match months {
+            0 => DEFAULT_MONTHS,
+            1..=MAX_MONTHS => months,
+            _ => return Err(ApiError::invalid("months", format!("between 1 and {MAX_MONTHS}"))),
+        };
+        Ok(Period { now_us: now_us(), months })
+    }
+
+    /// How far each projection has read its log.
+    async fn positions(&self) -> Result<std::collections::HashMap<String, u64>, sqlx::Error> {
+        let mut positions = std::collections::HashMap::new();
+        for (log, name) in LOGS {
+            let generation = active_generation(&self.db, name).await?;
+            let done = consumer::checkpoint(&self.db, &format!("projection:{name}:g{generation}")).await?;
+            positions.insert(log.to_owned(), done);
+        }
+        Ok(positions)
+    }
+
+    pub async fn dashboard(&self, scope: Scope, months: u32) -> Result<pb::Dashboard, ApiError> {
+        let period = Self::period(months)?;
+        let key = (scope.clone(), period.months);
+        if let Some(cached) = self.dashboards.get(&key) {
+            return Ok(cached);
+        }
+        let facts = read::facts(&self.db, &scope).await?;
+        let name = match &scope {
+            Scope::Commune(code) => {
+                let Some(commune) = facts.communes.first() else {
+                    return Err(ApiError::NotFound(format!("no commune {code} on this platform")));
+                };
+                commune.name.clone()
+            }
+            Scope::Departement(code) if facts.communes.is_empty() => {
+                return Err(ApiError::NotFound(format!("no commune of département {code} on this platform")));
+            }
+            Scope::Departement(code) => format!("Département {code}"),
+            Scope::National => "France".into(),
+        };
+        let mut figures = dashboard(&facts, period);
+        figures.scope = scope.to_string();
+        figures.name = name;
+        if let Scope::Commune(_) = scope {
+            figures.commitment_days = facts.communes.first().map_or(0, |c| c.commitment_days);
+        }
+        figures.positions = self.positions().await?;
+        self.dashboards.put(key, figures.clone());
+        Ok(figures)
+    }
+
+    async fn all_commune_figures(&self, departement: &str) -> Result<Arc<Vec<pb::CommuneFigures>>, ApiError> {
+        if let Some(cached) = self.communes.get(&departement.to_owned()) {
+            return Ok(cached);
+        }
+        let scope = if departement.is_empty() { Scope::National } else { Scope::Departement(departement.to_owned()) };
+        let facts = read::facts(&self.db, &scope).await?;
+        let figures = Arc::new(commune_figures(&facts, Self::period(0)?));
+        self.communes.put(departement.to_owned(), figures.clone());
+        Ok(figures)
+    }
+
+    fn operator(principal: &Principal) -> Result<(), ApiError> {
+        match principal {
+            Principal::Anonymous => Err(Status::unauthenticated("this action needs a signed-in account").into()),
+            p if p.is_operator() => Ok(()),
+            _ => Err(Status::permission_denied("only the national operator rebuilds the figures").into()),
+        }
+    }
+
+    fn rebuilds(&self) -> Result<&Rebuilds, ApiError> {
+        self.rebuilds.as_deref().ok_or_else(|| Status::unimplemented("rebuilds are not enabled on this server").into())
+    }
+
+    /// The cache's time to live (what the site says about freshness).
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+}
+
+/// Page tokens: the cursor of the last event served, opaque to clients.
+fn encode_cursor(c: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}:{}", c.at_us, c.log, c.position))
+}
+
+fn decode_cursor(token: &str) -> Result<Cursor, ApiError> {
+    let bad = || ApiError::invalid("page_token", "not a token this API gave");
+    let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let mut parts = raw.split(':');
+    let (Some(at), Some(log), Some(position), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    Ok(Cursor {
+        at_us: at.parse().map_err(|_| bad())?,
+        log: log.parse::<usize>().ok().filter(|l| *l < LOGS.len()).ok_or_else(bad)?,
+        position: position.parse().map_err(|_| bad())?,
+    })
+}
+
+fn page_size(size: u32) -> Result<u32, ApiError> {
+    match size {
+        0 => Ok(DEFAULT_PAGE),
+        1..=MAX_PAGE => Ok(size),
+        _ => Err(ApiError::invalid("page_size", format!("at most {MAX_PAGE}"))),
+    }
+}
+
+#[tonic::async_trait]
+impl Transparency for TransparencyApi {
+    async fn get_dashboard(
+        &self,
+        request: Request<pb::GetDashboardRequest>,
+    ) -> Result<Response<pb::Dashboard>, Status> {
+        let request = request.into_inner();
+        let scope = Scope::parse(request.scope.trim()).map_err(|reason| ApiError::invalid("scope", reason))?;
+        Ok(Response::new(self.dashboard(scope, request.months).await?))
+    }
+
+    async fn list_commune_figures(
+        &self,
+        request: Request<pb::ListCommuneFiguresRequest>,
+    ) -> Result<Response<pb::ListCommuneFiguresResponse>, Status> {
+        let request = request.into_inner();
+        let departement = request.departement.trim();
+        if !departement.is_empty() {
+            departement_code(departement).map_err(|reason| ApiError::invalid("departement", reason))?;
+        }
+        let size = page_size(request.page_size)? as usize;
+        // The token is the last commune served (the list is ordered by code).
+        let after = match request.page_token.as_str() {
+            "" => String::new(),
+            token => URL_SAFE_NO_PAD
+                .decode(token)
+                .ok()
+                .and_then(|raw| String::from_utf8(raw).ok())
+                .ok_or_else(|| ApiError::invalid("page_token", "not a token this API gave"))?,
+        };
+        let all = self.all_commune_figures(departement).await?;
+        let start = all.partition_point(|c| c.commune.as_str() <= after.as_str());
+        let communes: Vec<_> = all.iter().skip(start).take(size).cloned().collect();
+        let next_page_token = match communes.last() {
+            Some(last) if start + communes.len() < all.len() => URL_SAFE_NO_PAD.encode(&last.commune),
+            _ => String::new(),
+        };
+        Ok(Response::new(pb::ListCommuneFiguresResponse { communes, next_page_token, total: all.len() as u64 }))
+    }
+
+    async fn list_public_events(
+        &self,
+        request: Request<pb::ListPublicEventsRequest>,
+    ) -> Result<Response<pb::ListPublicEventsResponse>, Status> {
+        let request = request.into_inner();
+        let commune = match Scope::parse(&format!("communes/{}", request.commune.trim())) {
+            Ok(Scope::Commune(code)) => code,
+            _ => return Err(ApiError::invalid("commune", "an INSEE code, e.g. 75056").into()),
+        };
+        let size = page_size(request.page_size)?;
+        let after = match request.page_token.as_str() {
+            "" => Cursor { at_us: i64::MIN, log: 0, position: 0 },
+            token => decode_cursor(token)?,
+        };
+        let rows = read::public_events(&self.db, &commune, after, size, now_us()).await.map_err(ApiError::from)?;
+        let next_page_token = match rows.last() {
+            Some(last) if rows.len() == size as usize => {
+                encode_cursor(&Cursor { at_us: last.at_us, log: last.log, position: last.position })
+            }
+            _ => String::new(),
+        };
+        let events = rows
+            .into_iter()
+            .map(|row| {
+                let fields =
+                    serde_json::from_str::<std::collections::HashMap<String, String>>(&row.fields).unwrap_or_default();
+                pb::PublicEvent {
+                    log: LOGS[row.log].0.into(),
+                    position: row.position,
+                    occurred_at_us: row.at_us,
+                    r#type: row.kind,
+                    subject: row.subject,
+                    fields,
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::ListPublicEventsResponse { events, next_page_token }))
+    }
+
+    async fn start_rebuild(
+        &self,
+        request: Request<pb::StartRebuildRequest>,
+    ) -> Result<Response<pb::RebuildStatus>, Status> {
+        Self::operator(&principal(&request))?;
+        Ok(Response::new(self.rebuilds()?.start()))
+    }
+
+    async fn get_rebuild_status(
+        &self,
+        request: Request<pb::GetRebuildStatusRequest>,
+    ) -> Result<Response<pb::RebuildStatus>, Status> {
+        Self::operator(&principal(&request))?;
+        Ok(Response::new(self.rebuilds()?.status()))
+    }
+}
