@@ -17,7 +17,7 @@ bin="${CARGO_TARGET_DIR:-target}/release/miroir"
 
 # One database per service, as in production.
 base="${POSTGRES_ADMIN_URL%/*}"
-for service in identity reports publications dialogue notifications; do
+for service in identity reports publications dialogue notifications transparency; do
     psql "$POSTGRES_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = 'miroir_$service'" | grep -q 1 \
         || psql "$POSTGRES_ADMIN_URL" -c "CREATE DATABASE miroir_$service"
 done
@@ -47,8 +47,11 @@ MIROIR_DATABASE_URL="$base/miroir_dialogue" MIROIR_GRPC_LISTEN=127.0.0.1:50054 M
     "$bin" serve dialogue &
 MIROIR_DATABASE_URL="$base/miroir_notifications" MIROIR_GRPC_LISTEN=127.0.0.1:50055 MIROIR_ADMIN_LISTEN=127.0.0.1:9095 \
     "$bin" serve notifications &
+MIROIR_DATABASE_URL="$base/miroir_transparency" MIROIR_GRPC_LISTEN=127.0.0.1:50056 MIROIR_ADMIN_LISTEN=127.0.0.1:9096 \
+    "$bin" serve transparency &
 MIROIR_REPORTS_URL=http://127.0.0.1:50051 MIROIR_PUBLICATIONS_URL=http://127.0.0.1:50053 \
-    MIROIR_DIALOGUE_URL=http://127.0.0.1:50054 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
+    MIROIR_DIALOGUE_URL=http://127.0.0.1:50054 MIROIR_NOTIFICATIONS_URL=http://127.0.0.1:50055 \
+    MIROIR_TRANSPARENCY_URL=http://127.0.0.1:50056 MIROIR_HTTP_LISTEN=127.0.0.1:8080 MIROIR_ADMIN_LISTEN=127.0.0.1:9090 \
     "$bin" serve gateway &
 echo "gateway: http://127.0.0.1:8080/api/openapi.json — sign in with POST /api/v1/auth/login"
 wait

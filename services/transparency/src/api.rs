@@ -8,15 +8,14 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use miroir_auth::Principal;
 use miroir_auth::grpc::principal;
-use miroir_eventstore::consumer;
-use miroir_eventstore::projection::active_generation;
 use miroir_platform::clock::now_us;
 use miroir_platform::storage::Database;
 use miroir_proto::transparency::v1 as pb;
 use miroir_proto::transparency::v1::transparency_server::Transparency;
+use sqlx::Row;
 use tonic::{Request, Response, Status};
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Fingerprint};
 use crate::error::ApiError;
 use crate::figures::{Period, commune_figures, dashboard};
 use crate::projection::LOGS;
@@ -24,8 +23,10 @@ use crate::read::{self, Cursor};
 use crate::rebuild::Rebuilds;
 use crate::scope::{Scope, departement_code};
 
-/// How long computed figures are reused.
-pub const CACHE_TTL: Duration = Duration::from_secs(30);
+/// Figures are recomputed at most this often while the logs move…
+pub const CACHE_FLOOR: Duration = Duration::from_secs(5);
+/// …and at least this often when they stand still (ages move with the clock).
+pub const CACHE_MAX_AGE: Duration = Duration::from_secs(600);
 const DEFAULT_MONTHS: u32 = 12;
 const MAX_MONTHS: u32 = 36;
 const DEFAULT_PAGE: u32 = 100;
@@ -36,18 +37,22 @@ pub struct TransparencyApi {
     rebuilds: Option<Arc<Rebuilds>>,
     dashboards: Cache<(Scope, u32), pb::Dashboard>,
     communes: Cache<String, Arc<Vec<pb::CommuneFigures>>>,
-    ttl: Duration,
 }
 
 impl TransparencyApi {
     /// Figures from `db` (after [`crate::ensure_projections`]); no rebuild through the API.
     pub fn new(db: Database) -> Self {
-        Self::with_cache(db, CACHE_TTL)
+        Self::with_cache(db, CACHE_FLOOR)
     }
 
-    /// With figures reused for `ttl` (zero: always recomputed, as tests want).
-    pub fn with_cache(db: Database, ttl: Duration) -> Self {
-        Self { db, rebuilds: None, dashboards: Cache::new(ttl), communes: Cache::new(ttl), ttl }
+    /// With figures reused for at least `floor` (zero: only while the logs stand still).
+    pub fn with_cache(db: Database, floor: Duration) -> Self {
+        Self {
+            db,
+            rebuilds: None,
+            dashboards: Cache::new(floor, CACHE_MAX_AGE),
+            communes: Cache::new(floor, CACHE_MAX_AGE),
+        }
     }
 
     /// Lets the operator start rebuilds through the API.
@@ -65,21 +70,29 @@ impl TransparencyApi {
         Ok(Period { now_us: now_us(), months })
     }
 
-    /// How far each projection has read its log.
-    async fn positions(&self) -> Result<std::collections::HashMap<String, u64>, sqlx::Error> {
-        let mut positions = std::collections::HashMap::new();
-        for (log, name) in LOGS {
-            let generation = active_generation(&self.db, name).await?;
-            let done = consumer::checkpoint(&self.db, &format!("projection:{name}:g{generation}")).await?;
-            positions.insert(log.to_owned(), done);
-        }
-        Ok(positions)
+    /// Each projection's active generation and how far it has read its log.
+    async fn fingerprint(&self) -> Result<Fingerprint, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT p.name, p.active_generation, COALESCE(c.position, 0) FROM projections p \
+             LEFT JOIN checkpoints c ON c.consumer = 'projection:' || p.name || ':g' || p.active_generation \
+             WHERE p.name LIKE 'transparency-%' ORDER BY p.name",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let generation: i64 = r.try_get(1)?;
+                let position: i64 = r.try_get(2)?;
+                Ok((r.try_get(0)?, u64::try_from(generation).unwrap_or(0), u64::try_from(position).unwrap_or(0)))
+            })
+            .collect()
     }
 
     pub async fn dashboard(&self, scope: Scope, months: u32) -> Result<pb::Dashboard, ApiError> {
         let period = Self::period(months)?;
         let key = (scope.clone(), period.months);
-        if let Some(cached) = self.dashboards.get(&key) {
+        let fingerprint = self.fingerprint().await?;
+        if let Some(cached) = self.dashboards.get(&key, &fingerprint) {
             return Ok(cached);
         }
         let facts = read::facts(&self.db, &scope).await?;
@@ -102,19 +115,26 @@ impl TransparencyApi {
         if let Scope::Commune(_) = scope {
             figures.commitment_days = facts.communes.first().map_or(0, |c| c.commitment_days);
         }
-        figures.positions = self.positions().await?;
-        self.dashboards.put(key, figures.clone());
+        figures.positions = LOGS
+            .iter()
+            .filter_map(|(log, name)| {
+                let (_, _, position) = fingerprint.iter().find(|(n, _, _)| n == name)?;
+                Some(((*log).to_owned(), *position))
+            })
+            .collect();
+        self.dashboards.put(key, fingerprint, figures.clone());
         Ok(figures)
     }
 
     async fn all_commune_figures(&self, departement: &str) -> Result<Arc<Vec<pb::CommuneFigures>>, ApiError> {
-        if let Some(cached) = self.communes.get(&departement.to_owned()) {
+        let fingerprint = self.fingerprint().await?;
+        if let Some(cached) = self.communes.get(&departement.to_owned(), &fingerprint) {
             return Ok(cached);
         }
         let scope = if departement.is_empty() { Scope::National } else { Scope::Departement(departement.to_owned()) };
         let facts = read::facts(&self.db, &scope).await?;
         let figures = Arc::new(commune_figures(&facts, Self::period(0)?));
-        self.communes.put(departement.to_owned(), figures.clone());
+        self.communes.put(departement.to_owned(), fingerprint, figures.clone());
         Ok(figures)
     }
 
@@ -128,11 +148,6 @@ impl TransparencyApi {
 
     fn rebuilds(&self) -> Result<&Rebuilds, ApiError> {
         self.rebuilds.as_deref().ok_or_else(|| Status::unimplemented("rebuilds are not enabled on this server").into())
-    }
-
-    /// The cache's time to live (what the site says about freshness).
-    pub fn ttl(&self) -> Duration {
-        self.ttl
     }
 }
 
