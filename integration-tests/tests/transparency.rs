@@ -96,7 +96,7 @@ async fn figures_follow_the_streams_and_a_rebuild_swaps_in_the_same_figures() {
     for _ in 0..900 {
         paris = client.get_dashboard(request()).await.expect("dashboard").into_inner();
         let figures = paris.reports.clone().unwrap_or_default();
-        let questions = paris.questions.clone().unwrap_or_default();
+        let questions = paris.questions.unwrap_or_default();
         if figures.received == 1 && figures.first_response.is_some_and(|d| d.count == 1) && questions.answered == 1 {
             break;
         }
