@@ -5,11 +5,11 @@
 //! commune B (Lyon, 69123), the operator, and integration clients of A and B.
 //! The gRPC code of every answer is checked against the rule of the row.
 //!
-//! Identity, reports, publications and dialogue run in-process behind their
+//! Identity, reports, publications, dialogue and transparency run in-process behind their
 //! real interceptor on 127.0.0.1:0, each on its own database (SQLite, and
 //! PostgreSQL); every token is signed by identity and verified by all with
-//! identity's JWKS. The rows of publications and dialogue are in
-//! `authorization/`.
+//! identity's JWKS. The rows of publications, dialogue and
+//! transparency are in `authorization/`.
 //!
 //! After the table, each service's log proves that nothing was written in a
 //! commune by a principal that has no right there; a test reads the method
@@ -41,6 +41,8 @@ use miroir_proto::publications::v1::publications_server::PublicationsServer;
 use miroir_proto::reports::v1 as rp;
 use miroir_proto::reports::v1::reports_client::ReportsClient;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
+use miroir_proto::transparency::v1::transparency_client::TransparencyClient;
+use miroir_proto::transparency::v1::transparency_server::TransparencyServer;
 use miroir_reports::api::ReportsApi;
 use prost::Message;
 use tokio_util::sync::CancellationToken;
@@ -51,13 +53,16 @@ const IDENTITY: &str = "miroir.identity.v1.Identity";
 const REPORTS: &str = "miroir.reports.v1.Reports";
 const PUBLICATIONS: &str = "miroir.publications.v1.Publications";
 const DIALOGUE: &str = "miroir.dialogue.v1.Dialogue";
+const TRANSPARENCY: &str = "miroir.transparency.v1.Transparency";
 /// The services that run today: every method of each must have a row.
-const SERVED: &[&str] = &[IDENTITY, REPORTS, PUBLICATIONS, DIALOGUE];
+const SERVED: &[&str] = &[IDENTITY, REPORTS, PUBLICATIONS, DIALOGUE, TRANSPARENCY];
 
 #[path = "authorization/dialogue.rs"]
 mod dialogue_rows;
 #[path = "authorization/publications.rs"]
 mod publications_rows;
+#[path = "authorization/transparency.rs"]
+mod transparency_rows;
 
 const A: &str = "35238";
 const B: &str = "69123";
@@ -243,6 +248,7 @@ fn table() -> Vec<Row> {
     let mut rows = identity_and_reports_rows();
     rows.extend(publications_rows::rows());
     rows.extend(dialogue_rows::rows());
+    rows.extend(transparency_rows::rows());
     rows
 }
 
@@ -747,7 +753,8 @@ struct World {
     sentinel_proposal: String,
     counter: AtomicU32,
     stop: CancellationToken,
-    _databases: [TestDatabase; 4],
+    transparency_channel: Channel,
+    _databases: [TestDatabase; 5],
 }
 
 impl Drop for World {
@@ -799,6 +806,10 @@ impl World {
 
     fn dialogue_client(&self) -> DialogueClient<Channel> {
         DialogueClient::new(self.dialogue_channel.clone())
+    }
+
+    fn transparency_client(&self) -> TransparencyClient<Channel> {
+        TransparencyClient::new(self.transparency_channel.clone())
     }
 
     /// An official news draft of A, written by A's agent.
@@ -934,6 +945,9 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     miroir_reports::migrate_database(&reports_database.db).await.expect("migrate reports");
     miroir_publications::migrate_database(&publications_database.db).await.expect("migrate publications");
     miroir_dialogue::migrate_database(&dialogue_database.db).await.expect("migrate dialogue");
+    let transparency_database = TestDatabase::new(backend).await;
+    miroir_transparency::migrate_database(&transparency_database.db).await.expect("migrate transparency");
+    miroir_transparency::ensure_projections(&transparency_database.db).await.expect("transparency projections");
     let publications_store =
         miroir_publications::open(publications_database.db.clone()).await.expect("open publications");
     let dialogue_store = miroir_dialogue::open(dialogue_database.db.clone()).await.expect("open dialogue");
@@ -974,6 +988,26 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
     let dialogue_channel = serve(
         tonic::service::Routes::new(DialogueServer::with_interceptor(
             miroir_dialogue::api::DialogueApi::new(dialogue_store.clone()).with_posting_limit(unlimited),
+            miroir_auth::grpc::authenticate(verifier.clone()),
+        )),
+        &stop,
+    )
+    .await;
+    // Transparency reads the four logs (its rebuild replays them); the operator's rebuild really runs.
+    let logs = miroir_eventstore::feed::LocalFeed::new([
+        identity.store().clone(),
+        reports_store.clone(),
+        publications_store.clone(),
+        dialogue_store.clone(),
+    ]);
+    let rebuilds = Arc::new(miroir_transparency::rebuild::Rebuilds::new(
+        transparency_database.db.clone(),
+        Arc::new(logs),
+        stop.clone(),
+    ));
+    let transparency_channel = serve(
+        tonic::service::Routes::new(TransparencyServer::with_interceptor(
+            miroir_transparency::api::TransparencyApi::new(transparency_database.db.clone()).with_rebuilds(rebuilds),
             miroir_auth::grpc::authenticate(verifier),
         )),
         &stop,
@@ -1117,7 +1151,14 @@ async fn start(backend: Backend) -> (Arc<World>, Vec<Caller>) {
         sentinel_proposal,
         counter: AtomicU32::new(0),
         stop,
-        _databases: [identity_database, reports_database, publications_database, dialogue_database],
+        transparency_channel,
+        _databases: [
+            identity_database,
+            reports_database,
+            publications_database,
+            dialogue_database,
+            transparency_database,
+        ],
     };
     (Arc::new(world), callers)
 }
