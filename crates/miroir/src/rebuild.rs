@@ -64,7 +64,8 @@ pub async fn run(args: RebuildArgs, token: CancellationToken) -> anyhow::Result<
             eprintln!("{}", describe(&p));
         }
     };
-    let done = rebuild_all(&db, feed.as_ref(), on_progress, token).await.context("the rebuild stopped")?;
+    let done =
+        rebuild_all(&db, feed.as_ref(), "operator-cli", on_progress, token).await.context("the rebuild stopped")?;
     for (projection, generation) in done {
         println!("{projection}: generation {generation} swapped in");
     }

@@ -262,8 +262,13 @@ impl Transparency for TransparencyApi {
         &self,
         request: Request<pb::StartRebuildRequest>,
     ) -> Result<Response<pb::RebuildStatus>, Status> {
-        Self::operator(&principal(&request))?;
-        Ok(Response::new(self.rebuilds()?.start()))
+        let principal = principal(&request);
+        Self::operator(&principal)?;
+        let actor = match &principal {
+            Principal::Account { id, .. } => id.as_str(),
+            _ => "",
+        };
+        Ok(Response::new(self.rebuilds()?.start(actor)))
     }
 
     async fn get_rebuild_status(

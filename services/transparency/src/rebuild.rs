@@ -7,9 +7,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use miroir_eventstore::consumer::ConsumerError;
+use miroir_eventstore::consumer::{self, ConsumerError};
 use miroir_eventstore::feed::EventFeed;
 use miroir_eventstore::projection::{self as generations, Projection, RebuildProgress};
+use miroir_eventstore::{AppendError, Commit, EventStore, Metadata, NewEvent};
 use miroir_platform::clock::now_us;
 use miroir_platform::storage::Database;
 use miroir_proto::transparency::v1 as pb;
@@ -26,13 +27,22 @@ pub struct Progress {
 
 /// Rebuilds the four projections (concurrently), reporting progress about
 /// once a second per projection. Returns each projection's new generation.
+/// Each rebuild is recorded in transparency's own log (started, then
+/// completed with the events replayed), as done by `actor`.
 pub async fn rebuild_all<F: EventFeed + ?Sized>(
     db: &Database,
     feed: &F,
+    actor: &str,
     on_progress: impl Fn(Progress) + Send + Sync,
     token: CancellationToken,
 ) -> Result<Vec<(&'static str, u64)>, ConsumerError> {
     crate::ensure_projections(db).await?;
+    let log = EventStore::open(db.clone(), crate::SERVICE).await?;
+    for (_, name) in LOGS {
+        let generation = generations::active_generation(db, name).await? + 1;
+        let started = pb::ProjectionRebuildStarted { projection: name.into(), generation: to_u32(generation) };
+        record(&log, name, actor, &started).await?;
+    }
     let stop = token.child_token();
     async fn one<F: EventFeed + ?Sized, P: Projection>(
         db: &Database,
@@ -61,7 +71,60 @@ pub async fn rebuild_all<F: EventFeed + ?Sized>(
         one(db, feed, s2, &PublicationsProjection, n2, &on_progress, &stop),
         one(db, feed, s3, &DialogueProjection, n3, &on_progress, &stop),
     );
-    Ok(vec![results.0?, results.1?, results.2?, results.3?])
+    let done = vec![results.0?, results.1?, results.2?, results.3?];
+    for (name, generation) in &done {
+        let events_replayed = consumer::checkpoint(db, &format!("projection:{name}:g{generation}")).await?;
+        let completed = pb::ProjectionRebuildCompleted {
+            projection: (*name).into(),
+            generation: to_u32(*generation),
+            events_replayed,
+        };
+        record(&log, name, actor, &completed).await?;
+    }
+    Ok(done)
+}
+
+fn to_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Appends one fact about a projection's rebuild to transparency's log (the
+/// projection is the aggregate: its rebuilds are in order, one at a time).
+async fn record<M: prost::Name>(
+    log: &EventStore,
+    projection: &str,
+    actor: &str,
+    event: &M,
+) -> Result<(), ConsumerError> {
+    for _ in 0..5 {
+        let version = log.load("projection", projection).await?.len() as u64;
+        let commit = Commit {
+            commune: "*".into(),
+            aggregate_type: "projection".into(),
+            aggregate_id: projection.into(),
+            expected_version: version,
+            request_id: None,
+            metadata: Metadata { occurred_at_us: now_us(), actor: actor.into(), ..Default::default() },
+            events: vec![NewEvent::from_message(event)],
+        };
+        match log.append(commit, &()).await {
+            Ok(_) => return Ok(()),
+            // Two rebuilds recorded at once: read the version again.
+            Err(AppendError::Conflict { .. }) => continue,
+            Err(error) => {
+                return Err(ConsumerError::Handler {
+                    consumer: "transparency-rebuild".into(),
+                    position: 0,
+                    source: miroir_eventstore::consumer::HandlerError::Other(error.to_string()),
+                });
+            }
+        }
+    }
+    Err(ConsumerError::Handler {
+        consumer: "transparency-rebuild".into(),
+        position: 0,
+        source: miroir_eventstore::consumer::HandlerError::Other("the rebuild's record kept conflicting".into()),
+    })
 }
 
 /// The rebuild the gRPC admin call starts, and its progress.
@@ -84,7 +147,7 @@ impl Rebuilds {
     }
 
     /// Starts a rebuild unless one is running; answers the status either way.
-    pub fn start(&self) -> pb::RebuildStatus {
+    pub fn start(&self, actor: &str) -> pb::RebuildStatus {
         {
             let Ok(mut status) = self.status.lock() else { return pb::RebuildStatus::default() };
             if status.state == "running" {
@@ -101,6 +164,7 @@ impl Rebuilds {
             };
         }
         let (db, feed, token, status) = (self.db.clone(), self.feed.clone(), self.token.clone(), self.status.clone());
+        let actor = actor.to_owned();
         tokio::spawn(async move {
             let progress_status = status.clone();
             let on_progress = move |p: Progress| {
@@ -110,7 +174,7 @@ impl Rebuilds {
                     *entry = progress_line(&p);
                 }
             };
-            let result = rebuild_all(&db, feed.as_ref(), on_progress, token).await;
+            let result = rebuild_all(&db, feed.as_ref(), &actor, on_progress, token).await;
             let Ok(mut status) = status.lock() else { return };
             status.finished_at_us = now_us();
             match result {

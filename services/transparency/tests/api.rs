@@ -151,6 +151,19 @@ async fn the_operator_rebuilds_and_the_figures_keep_answering(backend: Backend) 
     let paris = api.dashboard(miroir_transparency::scope::Scope::Commune(PARIS.into()), 12).await.expect("after");
     assert_eq!(paris.reports.map(|r| r.received), Some(300));
 
+    // The rebuild is on record in transparency's own log: started and completed, by the operator.
+    let log = miroir_eventstore::EventStore::open(w.transparency.db.clone(), "transparency").await.expect("log");
+    let recorded = log.read_log(0, 100).await.expect("read the log");
+    let completed: Vec<_> = recorded
+        .iter()
+        .filter_map(|e| e.decode::<miroir_proto::transparency::v1::ProjectionRebuildCompleted>())
+        .map(|e| e.expect("decode"))
+        .collect();
+    assert_eq!(recorded.len(), 8, "4 started, 4 completed");
+    assert!(recorded.iter().all(|e| e.metadata.actor == "operator"), "by the operator");
+    let reports_done = completed.iter().find(|c| c.projection == "transparency-reports").expect("reports");
+    assert_eq!((reports_done.generation, reports_done.events_replayed), (2, 300));
+
     // Without a rebuild runner (a read-only replica), the call says so.
     let read_only = TransparencyApi::with_cache(w.transparency.db.clone(), Duration::ZERO);
     let status =

@@ -607,6 +607,7 @@ async fn live_and_rebuilt_projections_are_identical_after_a_random_history(backe
     let done = miroir_transparency::rebuild::rebuild_all(
         &w.transparency.db,
         w.feed.as_ref(),
+        "test",
         |_| {},
         CancellationToken::new(),
     )
@@ -620,15 +621,21 @@ async fn live_and_rebuilt_projections_are_identical_after_a_random_history(backe
     // A rebuild while the logs keep growing: the live runners follow the swap, and end where a quiet rebuild ends.
     let (db, feed) = (w.transparency.db.clone(), w.feed.clone());
     let rebuilding = tokio::spawn(async move {
-        miroir_transparency::rebuild::rebuild_all(&db, feed.as_ref(), |_| {}, CancellationToken::new()).await
+        miroir_transparency::rebuild::rebuild_all(&db, feed.as_ref(), "test", |_| {}, CancellationToken::new()).await
     });
     random_history(&w, &mut seed, 150, &mut ids).await;
     rebuilding.await.expect("rebuild task").expect("rebuild while writing");
     w.caught_up().await;
     let followed = w.snapshot().await;
-    miroir_transparency::rebuild::rebuild_all(&w.transparency.db, w.feed.as_ref(), |_| {}, CancellationToken::new())
-        .await
-        .expect("quiet rebuild");
+    miroir_transparency::rebuild::rebuild_all(
+        &w.transparency.db,
+        w.feed.as_ref(),
+        "test",
+        |_| {},
+        CancellationToken::new(),
+    )
+    .await
+    .expect("quiet rebuild");
     w.caught_up().await;
     assert_eq!(w.snapshot().await, followed, "live after a swap = a rebuild");
     assert!(
