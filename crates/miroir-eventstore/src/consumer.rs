@@ -28,6 +28,23 @@ pub trait Handler: Send + Sync {
         conn: &'c mut AnyConnection,
         event: &'c RecordedEvent,
     ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'c;
+
+    /// The effects of consecutive events, in order, in one transaction: one
+    /// [`Self::handle`] each unless the handler folds a batch at once (a
+    /// rebuild then writes once per batch rather than once per event). On
+    /// error, the position of the event that failed, if known.
+    fn handle_batch<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+        events: &'c [RecordedEvent],
+    ) -> impl Future<Output = Result<(), (Option<u64>, HandlerError)>> + Send + 'c {
+        async move {
+            for event in events {
+                self.handle(&mut *conn, event).await.map_err(|e| (Some(event.position), e))?;
+            }
+            Ok(())
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,11 +142,10 @@ pub async fn apply_batch<H: Handler>(
             Err(ConsumerError::Gap { consumer: consumer.to_owned(), checkpoint: current, position: first.position })
         };
     }
-    for event in events {
-        if let Err(source) = handler.handle(&mut tx, event).await {
-            tx.rollback().await?;
-            return Err(ConsumerError::Handler { consumer: consumer.to_owned(), position: event.position, source });
-        }
+    if let Err((position, source)) = handler.handle_batch(&mut tx, events).await {
+        tx.rollback().await?;
+        let position = position.unwrap_or(first.position);
+        return Err(ConsumerError::Handler { consumer: consumer.to_owned(), position, source });
     }
     tx.commit().await?;
     Ok(Applied::Done)

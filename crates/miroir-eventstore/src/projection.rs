@@ -33,6 +33,22 @@ pub trait Projection: Send + Sync {
         suffix: &'c str,
         event: &'c RecordedEvent,
     ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'c;
+
+    /// Applies consecutive events in order: [`Self::apply`] each, unless the
+    /// projection folds them in memory and writes once per batch.
+    fn apply_batch<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+        suffix: &'c str,
+        events: &'c [RecordedEvent],
+    ) -> impl Future<Output = Result<(), (Option<u64>, HandlerError)>> + Send + 'c {
+        async move {
+            for event in events {
+                self.apply(&mut *conn, suffix, event).await.map_err(|e| (Some(event.position), e))?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The table-name suffix of a generation.
@@ -82,8 +98,10 @@ struct GenerationWriter<'p, P> {
     check_active: bool,
 }
 
-impl<P: Projection> Handler for GenerationWriter<'_, P> {
-    async fn handle<'c>(&'c self, conn: &'c mut AnyConnection, event: &'c RecordedEvent) -> Result<(), HandlerError> {
+impl<P: Projection> GenerationWriter<'_, P> {
+    /// Refuses once this generation is no longer active; the row lock also
+    /// serializes the batch with a swap.
+    async fn check(&self, conn: &mut AnyConnection) -> Result<(), HandlerError> {
         if self.check_active {
             let still_active = sqlx::query(
                 "UPDATE projections SET active_generation = active_generation \
@@ -98,7 +116,23 @@ impl<P: Projection> Handler for GenerationWriter<'_, P> {
                 return Err(HandlerError::Superseded);
             }
         }
+        Ok(())
+    }
+}
+
+impl<P: Projection> Handler for GenerationWriter<'_, P> {
+    async fn handle<'c>(&'c self, conn: &'c mut AnyConnection, event: &'c RecordedEvent) -> Result<(), HandlerError> {
+        self.check(conn).await?;
         self.projection.apply(conn, &self.suffix, event).await
+    }
+
+    async fn handle_batch<'c>(
+        &'c self,
+        conn: &'c mut AnyConnection,
+        events: &'c [RecordedEvent],
+    ) -> Result<(), (Option<u64>, HandlerError)> {
+        self.check(conn).await.map_err(|e| (None, e))?;
+        self.projection.apply_batch(conn, &self.suffix, events).await
     }
 }
 

@@ -371,7 +371,9 @@ async fn rebuild(db: &Database, feed: &LocalFeed, heads: &[u64]) -> anyhow::Resu
             }
         }
     };
-    let generations = rebuild_all(db, feed, "transparency_rebuild", on_progress, CancellationToken::new()).await.context("rebuild_all")?;
+    let generations = rebuild_all(db, feed, "transparency_rebuild", on_progress, CancellationToken::new())
+        .await
+        .context("rebuild_all")?;
     let wall = started.elapsed();
     for (name, generation) in &generations {
         ensure!(*generation == 2, "{name}: the rebuild swapped in generation {generation}, not 2");
