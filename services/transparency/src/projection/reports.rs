@@ -99,6 +99,9 @@ pub fn decode(event: &RecordedEvent) -> Result<Option<(String, Fact)>, prost::De
     }))
 }
 
+/// A public event: its kind and fields.
+pub type Announced = (&'static str, Vec<(&'static str, String)>);
+
 /// What one event does to its report's row (`None`: not known yet), and the
 /// public event it makes (nothing about a report that is not public).
 pub fn evolve(
@@ -107,7 +110,7 @@ pub fn evolve(
     fact: &Fact,
     commune: &str,
     at_us: i64,
-) -> (Option<Row>, Option<(&'static str, Vec<(&'static str, String)>)>) {
+) -> (Option<Row>, Option<Announced>) {
     let public_row = row.clone().filter(Row::public);
     match (fact, row) {
         (Fact::Submitted { category, public }, row) => {
