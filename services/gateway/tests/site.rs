@@ -89,7 +89,6 @@ async fn site() -> Site {
             dialogue_url: "http://127.0.0.1:9".to_owned(),
             notifications_url: "http://127.0.0.1:9".to_owned(),
             transparency_url: "http://127.0.0.1:9".to_owned(),
-            transparency_url: "http://127.0.0.1:9".to_owned(),
         },
         &Metrics::new("gateway").expect("metrics"),
     )
