@@ -437,10 +437,10 @@ async fn the_dashboards_show_the_services_figures_with_charts_tables_and_files_t
     assert_eq!(json["percentile_method"], "nearest-rank");
     assert_eq!(json["reports"]["received"], reports.received);
     assert_eq!(json["reports"]["merged"], reports.merged);
-    let first = reports.first_response.clone().expect("first response");
+    let first = reports.first_response.expect("first response");
     assert_eq!(json["reports"]["first_response"]["median_seconds"], first.median_seconds);
     assert_eq!(json["reports"]["first_response"]["p90_seconds"], first.p90_seconds);
-    let commitment = reports.commitment.clone().expect("commitment");
+    let commitment = reports.commitment.expect("commitment");
     assert_eq!((commitment.due, commitment.on_time), (3, 3), "three answers, all within the 7 days");
     assert_eq!(json["reports"]["commitment"]["due"], commitment.due);
     assert_eq!(json["reports"]["commitment"]["share"], commitment.share);

@@ -181,7 +181,7 @@ fn euros(cents: i64) -> Node {
 }
 
 fn durations(d: Option<&pb::Durations>) -> Node {
-    let d = d.cloned().unwrap_or_default();
+    let d = d.copied().unwrap_or_default();
     Node::Object(vec![
         ("count", Node::UInt(d.count)),
         ("median_seconds", Node::Int(d.median_seconds)),
@@ -200,11 +200,11 @@ pub struct Context<'a> {
 /// The whole file of a dashboard, in order: licence and what it covers, then the figures.
 pub fn dashboard(d: &pb::Dashboard, context: &Context<'_>) -> Vec<(&'static str, Node)> {
     let reports = d.reports.clone().unwrap_or_default();
-    let questions = d.questions.clone().unwrap_or_default();
-    let proposals = d.proposals.clone().unwrap_or_default();
+    let questions = d.questions.unwrap_or_default();
+    let proposals = d.proposals.unwrap_or_default();
     let budgets = d.budgets.clone().unwrap_or_default();
-    let commitment = reports.commitment.clone().unwrap_or_default();
-    let backlog = reports.backlog.clone().unwrap_or_default();
+    let commitment = reports.commitment.unwrap_or_default();
+    let backlog = reports.backlog.unwrap_or_default();
     let first = reports.by_month.first().map(|m| m.month.clone()).unwrap_or_default();
     let last = reports.by_month.last().map(|m| m.month.clone()).unwrap_or_default();
     let mut positions: Vec<(&String, &u64)> = d.positions.iter().collect();

@@ -153,7 +153,7 @@ async fn dashboard_file(
     name: &str,
     categories: Vec<rp::Category>,
 ) -> Response {
-    let Ok(months) = months(&FormData::parse(query.unwrap_or_default().as_bytes())) else {
+    let Some(months) = months(&FormData::parse(query.unwrap_or_default().as_bytes())) else {
         return bad_months(format);
     };
     let figures = match dashboard(state, scope, months).await {

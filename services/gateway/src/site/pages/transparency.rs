@@ -31,16 +31,13 @@ const COMMUNES_PAGE: u32 = 50;
 /// Projects drawn in the budget chart (the table lists up to the service's 50).
 const CHART_PROJECTS: usize = 10;
 
-/// `?mois=`: empty or absent → 12; a whole number from 1 to 36; anything else refused.
-pub fn months(query: &FormData) -> Result<u32, ()> {
+/// `?mois=`: empty or absent → 12; a whole number from 1 to 36; anything else refused (`None`).
+pub fn months(query: &FormData) -> Option<u32> {
     let raw = query.get("mois").trim();
     if raw.is_empty() {
-        return Ok(DEFAULT_MONTHS);
+        return Some(DEFAULT_MONTHS);
     }
-    match raw.parse::<u32>() {
-        Ok(m) if (1..=MAX_MONTHS).contains(&m) => Ok(m),
-        _ => Err(()),
-    }
+    raw.parse::<u32>().ok().filter(|m| (1..=MAX_MONTHS).contains(m))
 }
 
 /// A département code as the service knows them (`01`–`95`, `2A`, `2B`, `971`–`976`), upper-cased.
@@ -192,7 +189,7 @@ pub struct DashboardView {
 }
 
 fn durations_row(tr: &Tr, label: String, d: Option<&tp::Durations>) -> TableRow {
-    let d = d.cloned().unwrap_or_default();
+    let d = d.copied().unwrap_or_default();
     let none = || tr.t("tp-none");
     TableRow {
         head: label,
@@ -226,13 +223,13 @@ pub fn view(
         "national"
     };
     let reports = d.reports.clone().unwrap_or_default();
-    let questions = d.questions.clone().unwrap_or_default();
-    let proposals = d.proposals.clone().unwrap_or_default();
+    let questions = d.questions.unwrap_or_default();
+    let proposals = d.proposals.unwrap_or_default();
     let budgets = d.budgets.clone().unwrap_or_default();
-    let commitment = reports.commitment.clone().unwrap_or_default();
-    let backlog = reports.backlog.clone().unwrap_or_default();
-    let first_response = reports.first_response.clone().unwrap_or_default();
-    let question_delay = questions.delay.clone().unwrap_or_default();
+    let commitment = reports.commitment.unwrap_or_default();
+    let backlog = reports.backlog.unwrap_or_default();
+    let first_response = reports.first_response.unwrap_or_default();
+    let question_delay = questions.delay.unwrap_or_default();
     let (first, last) = (
         reports.by_month.first().map(|m| month(tr, &m.month)).unwrap_or_default(),
         reports.by_month.last().map(|m| month(tr, &m.month)).unwrap_or_default(),
@@ -726,7 +723,7 @@ pub async fn commune(
         return page::message(visitor, StatusCode::NOT_FOUND, "error-title", "error-not-found");
     }
     let base = format!("/c/{insee}/transparence/");
-    let Ok(months) = months(&FormData::parse(query.unwrap_or_default().as_bytes())) else {
+    let Some(months) = months(&FormData::parse(query.unwrap_or_default().as_bytes())) else {
         return bad_months(visitor, &base);
     };
     let (figures, named) = tokio::join!(
@@ -763,7 +760,7 @@ pub async fn commune(
 /// `/transparence/`: the national dashboard and the communes compared (`?departement=` filters them).
 pub async fn national(State(state): State<AppState>, visitor: Visitor, RawQuery(query): RawQuery) -> Response {
     let query = FormData::parse(query.unwrap_or_default().as_bytes());
-    let Ok(months) = months(&query) else {
+    let Some(months) = months(&query) else {
         return bad_months(visitor, "/transparence/");
     };
     let raw_filter = query.get("departement").trim().chars().take(10).collect::<String>();
@@ -834,7 +831,7 @@ pub async fn departement(
     };
     let base = format!("/transparence/departements/{code}/");
     let query = FormData::parse(query.unwrap_or_default().as_bytes());
-    let Ok(months) = months(&query) else {
+    let Some(months) = months(&query) else {
         return bad_months(visitor, &base);
     };
     let token = query.get("page").to_owned();
@@ -877,12 +874,12 @@ mod tests {
     #[test]
     fn months_are_one_to_thirty_six() {
         let q = |raw: &str| months(&FormData::parse(raw.as_bytes()));
-        assert_eq!(q(""), Ok(12));
-        assert_eq!(q("mois="), Ok(12));
-        assert_eq!(q("mois=1"), Ok(1));
-        assert_eq!(q("mois=36"), Ok(36));
+        assert_eq!(q(""), Some(12));
+        assert_eq!(q("mois="), Some(12));
+        assert_eq!(q("mois=1"), Some(1));
+        assert_eq!(q("mois=36"), Some(36));
         for bad in ["mois=0", "mois=37", "mois=abc", "mois=-1", "mois=1.5", "mois=99999999999"] {
-            assert_eq!(q(bad), Err(()), "{bad}");
+            assert_eq!(q(bad), None, "{bad}");
         }
     }
 
