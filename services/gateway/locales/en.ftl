@@ -1168,7 +1168,7 @@ tp-projects = { $count ->
     [one] { $count } published project
    *[other] { $count } published projects
 }
-tp-none = no data yet
+tp-none = no data
 tp-of = { $n } of { $of }
 tp-and = and
 tp-less-than-a-minute = less than a minute

@@ -1168,7 +1168,7 @@ tp-projects = { $count ->
     [one] { $count } projet publié
    *[other] { $count } projets publiés
 }
-tp-none = pas encore de donnée
+tp-none = aucune donnée
 tp-of = { $n } sur { $of }
 tp-and = et
 tp-less-than-a-minute = moins d'une minute

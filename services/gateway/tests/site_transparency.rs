@@ -517,7 +517,11 @@ async fn the_dashboards_show_the_services_figures_with_charts_tables_and_files_t
     assert_eq!(page.matches("<figcaption>").count(), 5);
     assert_eq!(page.matches("<script").count(), 0, "no JavaScript");
     for figure in page.split("</figure>").skip(1) {
-        assert!(figure.trim_start().starts_with("<table class=\"figures data-table\">"), "a table follows each chart");
+        // The table right after the chart, in the region that lets it scroll on a narrow screen.
+        let next = figure.trim_start();
+        assert!(next.starts_with("<div class=\"table-scroll\" role=\"region\" aria-label=\""), "{next}");
+        let next = next[next.find('>').expect("region") + 1..].trim_start();
+        assert!(next.starts_with("<table class=\"figures data-table\">"), "a table follows each chart: {next}");
         let table = &figure[..figure.find("</table>").expect("table end")];
         assert!(table.contains("<caption>") && table.contains("<th scope=\"col\">"), "{table}");
         assert!(table.contains("<th scope=\"row\">"), "{table}");
@@ -527,6 +531,7 @@ async fn the_dashboards_show_the_services_figures_with_charts_tables_and_files_t
     }
     assert!(page.contains("href=\"/donnees-ouvertes\""));
     assert!(!page.contains("Lyon"), "Lyon's figures are not Paris's");
+    assert!(page.len() < 100 * 1024, "the dashboard weighs {} bytes", page.len());
     let english = site.html("/c/75056/transparence/?lang=en").await;
     assert!(english.contains("Reports per month") && english.contains("€250,000"), "English");
     assert!(english.contains("less than a minute"));
@@ -548,6 +553,7 @@ async fn the_dashboards_show_the_services_figures_with_charts_tables_and_files_t
     );
     assert!(national.contains("<dd class=\"key-value\">5</dd>"), "5 reports in France");
     assert!(national.contains("id=\"departement-filter\"") && national.contains("name=\"departement\""));
+    assert!(national.len() < 100 * 1024, "the national page weighs {} bytes", national.len());
     let lyon_only = site.html("/transparence/?departement=69").await;
     let table = communes_table(&lyon_only);
     assert!(table.contains("Lyon") && !table.contains("Paris"), "{table}");

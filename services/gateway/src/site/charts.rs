@@ -106,7 +106,7 @@ pub struct BarChart {
 }
 
 /// Width of the drawing, in SVG units; the page scales it to its column.
-pub const WIDTH: f64 = 480.0;
+pub const WIDTH: f64 = 400.0;
 const FONT: f64 = 14.0;
 const SMALL_FONT: f64 = 13.0;
 const BAR: f64 = 16.0;
@@ -117,7 +117,7 @@ const SWATCH: f64 = 14.0;
 /// Labels longer than this are shortened in the drawing (the table has them whole).
 pub const MAX_LABEL_CHARS: usize = 20;
 /// Rough advance of one character, as a share of the font size.
-const CHAR_EM: f64 = 0.56;
+const CHAR_EM: f64 = 0.62;
 
 /// `text` escaped for XML text and attribute values.
 pub fn escape(text: &str) -> String {
@@ -197,7 +197,7 @@ impl BarChart {
     pub fn svg(&self) -> String {
         let id = escape(&self.id);
         let labels: Vec<String> = self.groups.iter().map(|g| shorten(&g.label)).collect();
-        let label_width = labels.iter().map(|l| text_width(l, FONT)).fold(0.0, f64::max).clamp(24.0, 180.0) + 8.0;
+        let label_width = labels.iter().map(|l| text_width(l, FONT)).fold(0.0, f64::max).clamp(24.0, 180.0) + 12.0;
         let value_width =
             self.groups.iter().flat_map(|g| g.texts.iter()).map(|t| text_width(t, SMALL_FONT)).fold(0.0, f64::max)
                 + 10.0;

@@ -234,6 +234,28 @@ pub async fn departement_file(
     dashboard_file(&state, scope, query, format, &format!("transparence-departement-{code}"), Vec::new()).await
 }
 
+/// The pages after the first, asked as the answer is sent: `fetch(token)` gives a page's bytes and the next token
+/// ("" after the last). A failure ends the stream with an error, which cuts the answer short: the client sees an
+/// incomplete transfer, never a silently shorter file.
+fn later_pages<F, Fut>(next: String, fetch: F) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<(Bytes, String), GatewayError>>,
+{
+    futures::stream::unfold((next, fetch), |(token, fetch)| async move {
+        if token.is_empty() {
+            return None;
+        }
+        match fetch(token).await {
+            Ok((bytes, next)) => Some((Ok(bytes), (next, fetch))),
+            Err(error) => {
+                tracing::warn!(%error, "open data: a file ended early");
+                Some((Err(std::io::Error::other("the figures could not be read")), (String::new(), fetch)))
+            }
+        }
+    })
+}
+
 /// `/transparence/communes.json` and `.csv`: every commune's line (`?departement=` for one département's).
 async fn communes_file(state: AppState, query: Option<String>, format: Format) -> Response {
     let query = FormData::parse(query.unwrap_or_default().as_bytes());
@@ -269,25 +291,12 @@ async fn communes_file(state: AppState, query: Option<String>, format: Format) -
         Bytes::from(out)
     };
     let first_page = write(&first.communes, true);
-    let next = first.next_page_token.clone();
     let dep = departement.clone();
-    let rest = futures::stream::unfold((state, dep, next), move |(state, dep, token)| async move {
-        if token.is_empty() {
-            return None;
-        }
-        match commune_figures(&state, &dep, PAGE, &token).await {
-            Ok(page) => {
-                let bytes = write(&page.communes, false);
-                Some((Ok::<Bytes, std::io::Error>(bytes), (state, dep, page.next_page_token)))
-            }
-            Err(error) => {
-                // The answer has started: all that can be done is to end it short, which the client sees.
-                tracing::warn!(%error, "open data: the communes' file ended early");
-                Some((
-                    Err(std::io::Error::other("the communes' figures could not be read")),
-                    (state, dep, String::new()),
-                ))
-            }
+    let rest = later_pages(first.next_page_token.clone(), move |token| {
+        let (state, dep) = (state.clone(), dep.clone());
+        async move {
+            let page = commune_figures(&state, &dep, PAGE, &token).await?;
+            Ok((write(&page.communes, false), page.next_page_token))
         }
     });
     let tail = match format {
@@ -344,21 +353,14 @@ pub async fn events(State(state): State<AppState>, Path(insee): Path<String>) ->
         Err(error) => return failed(format, &error),
     };
     let first_lines = event_lines(&first.events);
-    let rest =
-        futures::stream::unfold((state, insee.clone(), first.next_page_token), |(state, insee, token)| async move {
-            if token.is_empty() {
-                return None;
-            }
-            match public_events(&state, &insee, &token).await {
-                Ok(page) => {
-                    Some((Ok::<Bytes, std::io::Error>(event_lines(&page.events)), (state, insee, page.next_page_token)))
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "open data: the event feed ended early");
-                    Some((Err(std::io::Error::other("the events could not be read")), (state, insee, String::new())))
-                }
-            }
-        });
+    let commune = insee.clone();
+    let rest = later_pages(first.next_page_token, move |token| {
+        let (state, commune) = (state.clone(), commune.clone());
+        async move {
+            let page = public_events(&state, &commune, &token).await?;
+            Ok((event_lines(&page.events), page.next_page_token))
+        }
+    });
     let stream = futures::stream::iter([Ok(first_lines)]).chain(rest);
     file(format, &format!("evenements-{insee}"), Body::from_stream(stream))
 }
@@ -406,4 +408,31 @@ pub async fn documentation(visitor: Visitor) -> Response {
         max_months: MAX_MONTHS,
     };
     render(visitor, StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[tokio::test]
+    async fn later_pages_come_in_order_until_the_last_and_a_failure_cuts_the_file() {
+        let pages = HashMap::from([("t1", ("b", "t2")), ("t2", ("c", "")), ("bad", ("x", "t9"))]);
+        let fetch = |token: String| {
+            let page = pages.get(token.as_str()).copied();
+            async move {
+                match page {
+                    Some((bytes, next)) if token != "bad" => Ok((Bytes::from(bytes), next.to_owned())),
+                    _ => Err(GatewayError::UpstreamTimeout),
+                }
+            }
+        };
+        let all: Vec<_> = later_pages("t1".into(), fetch).collect().await;
+        let all: Vec<_> = all.into_iter().map(|r| r.expect("a page")).collect();
+        assert_eq!(all, [Bytes::from("b"), Bytes::from("c")]);
+        assert!(later_pages(String::new(), fetch).collect::<Vec<_>>().await.is_empty(), "one page: nothing more");
+        let cut: Vec<_> = later_pages("bad".into(), fetch).collect().await;
+        assert_eq!(cut.len(), 1, "the error, then the end");
+        assert!(cut[0].is_err());
+    }
 }
