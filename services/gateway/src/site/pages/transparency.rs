@@ -206,7 +206,7 @@ fn row(head: String, value: String) -> TableRow {
 }
 
 /// The dashboard `d` for a page at `action` (the path of the page), with the
-/// downloads of its scope and category names from `categories_named`.
+/// downloads of its scope, naming categories with `category_name`.
 pub fn view(
     tr: &Tr,
     d: &tp::Dashboard,
