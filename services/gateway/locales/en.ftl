@@ -42,16 +42,6 @@ see-official-space = See the official space, which answers it
 transparency = Transparency
 transparency-title = Transparency: { $value }
 transparency-intro = These figures are computed from what was published. Nobody can touch them up.
-figure-received = Reports received
-figure-acknowledged = Reports taken into account
-figure-waiting = Reports waiting for an answer
-figure-answer-rate = Share of reports taken into account
-figure-median = Median time before being taken into account
-figure-hours = { $value } h
-figure-none = no data yet
-figures-table = The figures as a table
-figure = Figure
-value = Value
 
 reports-title = Reports
 reports-intro = A problem in the street, damaged equipment? Report it: the town hall answers in public.
@@ -1119,3 +1109,255 @@ hook-deleted = Address removed.
 hook-replay-started = The period's events are being sent again.
 hook-secret-title = Signing secret
 hook-secret-intro = Copy it now into the configuration of { $value }: it will never be shown again.
+
+# Transparency: dashboards (issue 8)
+footer-transparency = Transparency: the communes' figures
+footer-open-data = Open data
+landing-transparency = Transparency: compare the communes' figures
+transparency-link = The commune's figures (transparency)
+transparency-link-official = The town hall's response times and public figures
+transparency-link-citizen = The public figures: reports, questions, proposals
+tp-national-title = Transparency: all communes
+tp-national-link = National transparency
+tp-period = { $months ->
+    [one] the current month ({ $last })
+   *[other] the last { $months } months, from { $first } to { $last }
+}
+tp-period-is = Period: { $value }.
+tp-computed-at = Figures computed on
+tp-commitment-commune = { $count ->
+    [one] The commune's commitment: a first response to every report within 1 day.
+   *[other] The commune's commitment: a first response to every report within { $count } days.
+}
+tp-commitment-each = Each commune makes a public commitment on the time to a first response to reports; the figures are compared with each one's commitment.
+tp-months-label = Number of months to show
+tp-months-hint = A whole number from 1 to { $value }. The current month counts.
+tp-months-button = Show
+tp-downloads = Download these figures
+tp-download-csv = This dashboard's figures as CSV (spreadsheet)
+tp-download-json = The same figures as JSON
+tp-download-events = The commune's public event log
+tp-download-communes-csv = Each commune's figures as CSV
+tp-download-communes-json = Each commune's figures as JSON
+tp-downloads-licence = Open data under the Licence Ouverte 2.0: reuse it freely, citing the source.
+tp-downloads-docs = What each file contains
+tp-key-heading = At a glance
+tp-key-communes = Communes on Miroir
+tp-key-communes-detail = The figures on this page add up those of these communes.
+tp-key-received = Reports received
+tp-key-received-detail = Resolved in the period: { $resolved }. Rejected: { $rejected }.
+tp-key-first-response = Median time to a first response
+tp-key-first-response-detail = Half of the reports got a first response within { $median }; 9 in 10 within { $p90 }.
+tp-key-first-response-none = No report of the period has had a response yet.
+tp-key-commitment = Responses within the promised time
+tp-key-commitment-detail = { $days ->
+    [one] { $on_time } of { $due }: first response given within the promised day.
+   *[other] { $on_time } of { $due }: first response given within the promised { $days } days.
+}
+tp-key-commitment-detail-each = { $on_time } of { $due }: first response given within the time the commune promised.
+tp-key-commitment-none = No response is due yet.
+tp-key-backlog = Reports waiting
+tp-key-backlog-detail = Open today, whatever their date. The oldest has been waiting for { $value }.
+tp-key-backlog-none = No report is waiting for an answer.
+tp-key-questions = Public questions answered
+tp-key-questions-detail = Median answer time: { $value }.
+tp-key-questions-none = No answer in the period yet.
+tp-key-budget = Planned project budgets
+tp-key-budget-detail = Spent: { $spent }, for { $projects }.
+tp-projects = { $count ->
+    [one] { $count } published project
+   *[other] { $count } published projects
+}
+tp-none = no data
+tp-of = { $n } of { $of }
+tp-and = and
+tp-less-than-a-minute = less than a minute
+tp-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+tp-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+tp-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+tp-reports-heading = Reports
+tp-reports-intro = The problems residents reported, and what the town hall did about them. An anonymous report counts once its e-mail address is verified.
+tp-received = Received
+tp-resolved = Resolved
+tp-rejected = Rejected
+tp-open = Still open
+tp-month = Month
+tp-category = Category
+tp-table-of = The figures of the chart "{ $value }"
+tp-chart-months = Reports per month
+tp-chart-months-note = Each month: the reports received, and those resolved or rejected that month.
+tp-categories-heading = By category
+tp-chart-categories = Reports per category
+tp-chart-categories-note = The reports received in the period, and what became of them.
+tp-no-category = No report received in the period.
+tp-delays-heading = Times
+tp-delays-intro = How long it took. The median is the middle time: half of the cases were faster. The 90th percentile is the time that 9 cases in 10 did not exceed.
+tp-delays-caption = Response times
+tp-delay = Time
+tp-measured = Cases measured
+tp-median = Median (half of the cases)
+tp-p90 = 90th percentile (9 cases in 10)
+tp-delay-first-response = First response to a report
+tp-delay-resolution = Resolution of a report
+tp-delay-question = Answer to a public question
+tp-commitment-heading = The commune's commitment
+tp-commitment-explained = A report counts as soon as the promised time has passed or a response came; it is "on time" if the first response came before the end of that time.
+tp-commitment-caption = Responses within the promised time
+tp-figure = Figure
+tp-value = Value
+tp-commitment-due = Reports whose response is due
+tp-commitment-on-time = First response within the promised time
+tp-commitment-share = Share within the promised time
+tp-backlog-heading = Reports waiting, by age
+tp-backlog-intro = The reports open today (no final answer), whatever their date, by how long they have been waiting.
+tp-chart-backlog = Reports waiting, by age
+tp-chart-backlog-note = Median age: { $median }. The oldest: { $oldest }.
+tp-open-reports = Open reports
+tp-age = Waiting
+tp-age-under-7 = under 7 days
+tp-age-7-30 = 7 to 30 days
+tp-age-30-90 = 30 to 90 days
+tp-age-over-90 = 90 days or more
+tp-dialogue-heading = Questions and proposals
+tp-questions-intro = The public questions asked to the commune in the period, and its official answers.
+tp-questions-caption = Public questions
+tp-questions-asked = Questions asked
+tp-questions-answered = Questions with an official answer
+tp-questions-on-time = Answers within the promised time
+tp-questions-overdue = Unanswered questions past the promised time
+tp-questions-redirected = Questions sent to a report
+tp-proposals-intro = A residents' proposal that reaches its support threshold obliges the commune to answer before a public deadline.
+tp-proposals-caption = Citizen proposals
+tp-proposals-submitted = Proposals submitted
+tp-proposals-reached = Proposals that reached their threshold
+tp-proposals-on-time = Answered on time
+tp-proposals-late = Answered late
+tp-proposals-awaiting = Awaiting, deadline not passed
+tp-proposals-overdue = Unanswered, deadline passed
+tp-publications-heading = Publications
+tp-publications-intro = What the two spaces publish: the town hall (official space) and the residents' collective (citizen space).
+tp-chart-publications = Publications per month
+tp-chart-publications-note = Publications of the official space and of the citizen space, month by month.
+tp-official = Official
+tp-citizen = Citizen
+tp-budgets-heading = Project budgets
+tp-budgets-intro = The amounts are those the town hall published for each project, as they stand today.
+tp-budget-summary = { $projects }: { $planned } planned, { $spent } spent.
+tp-budget-none = No project published yet.
+tp-chart-budgets = Budgets planned and spent
+tp-chart-budgets-note = { $count ->
+    [one] All projects, then the project with the largest budget.
+   *[other] All projects, then the { $count } projects with the largest budgets.
+}
+tp-all-projects = All projects
+tp-planned = Planned
+tp-spent = Spent
+tp-project = Project
+tp-status = Status
+tp-progress = Progress
+tp-projects-caption = The projects with the largest budgets
+tp-project-planned = Planned
+tp-project-in-progress = In progress
+tp-project-done = Done
+tp-project-abandoned = Abandoned
+tp-communes-heading = Compare the communes
+tp-communes-of = Communes of département { $value }
+tp-communes-all = All communes, over the last 12 months
+tp-communes-intro = Each commune's main figures over the last 12 months. Each name leads to the commune's dashboard.
+tp-communes-total = { $count ->
+    [one] { $count } commune.
+   *[other] { $count } communes.
+}
+tp-communes-none = No commune of this département is on Miroir.
+tp-communes-unavailable = The list of communes cannot be shown right now. Try again in a moment.
+tp-communes-pages = Pages of the list of communes
+tp-communes-first = First communes
+tp-communes-next = Next communes
+tp-col-commune = Commune
+tp-col-departement = Département
+tp-col-received = Reports received
+tp-col-resolved = Resolved
+tp-col-median = Median time to first response
+tp-col-commitment = Responses within the promised time
+tp-col-backlog = Waiting
+tp-col-questions = Questions answered
+tp-col-publications = Publications
+tp-share-of = { $share } (of { $due })
+tp-filter-label = Département
+tp-filter-hint = Its code: two characters (75, 2A, 2B) or three overseas (971 to 976). Empty: all of France.
+tp-filter-button = Filter
+tp-filter-clear = All communes
+tp-departement-link = The dashboard of département { $value }
+tp-bad-departement-title = Unknown département
+tp-bad-departement = A département code has two characters, 01 to 95, 2A or 2B, or three overseas, 971 to 976.
+tp-bad-months-title = Impossible period
+tp-bad-months = The number of months must be a whole number from 1 to { $value }.
+tp-back-to-default = See the last 12 months
+tp-how-heading = How to read these figures
+tp-how-period = The period
+tp-how-period-text = The figures cover { $value }, the current month included, in Paris time. A report counts in the month it is received, a resolution in the month it happens. Reports waiting and project budgets are today's.
+tp-how-median = The median
+tp-how-median-text = It is the middle value: half of the times are shorter or equal, the other half longer. Unlike an average, a few very long cases do not pull it up.
+tp-how-p90 = The 90th percentile
+tp-how-p90-text = It is the time that 9 cases in 10 did not exceed. It shows the slow cases without stopping at the worst one.
+tp-how-method = How it is computed
+tp-how-method-text = Nearest rank: the times are sorted from shortest to longest and the one whose rank is p% of the number of cases, rounded up, is taken. No hidden rounding, no interpolation: anyone can redo the computation from the open data.
+tp-how-commitment = The commitment
+tp-how-commitment-text = It is the commune's public promise: a first response to every report within a number of days it chose. A duplicate merged into another report does not count.
+tp-how-source = Where the figures come from
+tp-how-source-text = They are recomputed from the public event log (reports, publications, questions, proposals), which nobody can change afterwards.
+tp-how-positions = Logs read up to these positions: { $value }.
+tp-position = { $log }: { $position }
+tp-log-identity = communes
+tp-log-reports = reports
+tp-log-publications = publications
+tp-log-dialogue = questions and proposals
+
+# Open data
+od-title = Open data
+od-intro = Every figure of the transparency dashboards can be downloaded, for each commune, each département and all of France, with each commune's public event log.
+od-licence-heading = Licence
+od-licence-text = The files are published under the
+od-licence-how = You may copy, change and reuse them, commercially too, if you mention the source ("Miroir") and the date of the data (the computed_at field). Every file recalls the licence: in the JSON (licence field) and in the HTTP Link header (rel="license") for CSV and JSON Lines.
+od-files-heading = The files
+od-files-intro = Their addresses are stable. Replace {"{"}insee{"}"} with the commune's INSEE code (75056 for Paris) and {"{"}code{"}"} with the département's code (75, 2A, 974).
+od-files-caption = Addresses of the files
+od-address = Address
+od-format = Format
+od-content = Content
+od-file-commune = A commune's dashboard. ?mois=N chooses the period (1 to 36 months).
+od-file-departement = A département's dashboard (the sum of its communes on Miroir). ?mois=N too.
+od-file-national = The national dashboard. ?mois=N too.
+od-file-communes = Each commune's main figures, over the last 12 months, one line per commune. ?departement=75 for one département.
+od-file-events = A commune's public events, in order, one JSON object per line: the log the figures come from.
+od-files-example = Each dashboard links its own files.
+od-period-heading = Period and method
+od-period-text = By default the figures cover the last 12 months, the current one included, in Paris time; ?mois=N chooses 1 to { $value }. Any other value is refused (HTTP 400). Reports waiting and budgets are those of the moment of computation.
+od-method-text = Medians and 90th percentiles are computed by the nearest-rank method on durations in seconds, without interpolation: the n durations are sorted and the one of rank ⌈p × n / 100⌉ is taken.
+od-computed-text = Each file says when its figures were computed (computed_at) and how far each log was read (log_positions). A figure may be up to a minute behind the site.
+od-formats-heading = Formats
+od-format-json = JSON: UTF-8, the fields in the order of the list below; amounts in euros, durations in seconds, shares from 0 to 1.
+od-format-csv = CSV: UTF-8 without BOM, comma, double quotes and CRLF line ends (RFC 4180), a header line, decimal point. A cell that starts with =, +, -, @ or a tab gets an apostrophe in front, so that a spreadsheet does not run it as a formula.
+od-format-jsonl = JSON Lines: one JSON object per line, sent as it is read (type application/x-ndjson).
+od-format-headers = The files can be read from any site (Access-Control-Allow-Origin: *) and may be cached for a minute. An unknown commune or département gives a 404 error.
+od-fields-heading = The fields
+od-field = Field
+od-meaning = Meaning
+od-dashboard-fields = Dashboard (JSON)
+od-dashboard-fields-intro = In the CSV each figure is a line: the indicator column gives the field's path (without brackets), breakdown and label say which line of a list it belongs to.
+od-csv-fields = Dashboard (CSV): the columns
+od-communes-fields = Each commune (communes.json and communes.csv)
+od-communes-fields-intro = The CSV has one line per commune and one column per field; the JSON puts the same lines in the communes list.
+od-communes-wrapper = communes.json: the envelope
+od-event-fields = Event log (evenements.jsonl)
+od-event-privacy = No personal data: no account id, no e-mail address, no text written by a resident (titles and descriptions of reports, questions, proposals, comments). An anonymous report appears only once its address is verified.
+od-event-types = Event types and their details

@@ -42,16 +42,6 @@ see-official-space = Voir l'espace officiel, qui lui répond
 transparency = Transparence
 transparency-title = Transparence : { $value }
 transparency-intro = Ces chiffres sont calculés à partir de ce qui a été publié. Personne ne peut les retoucher.
-figure-received = Signalements reçus
-figure-acknowledged = Signalements pris en compte
-figure-waiting = Signalements en attente de réponse
-figure-answer-rate = Part des signalements pris en compte
-figure-median = Délai médian avant prise en compte
-figure-hours = { $value } h
-figure-none = pas encore de donnée
-figures-table = Les chiffres en tableau
-figure = Indicateur
-value = Valeur
 
 reports-title = Signalements
 reports-intro = Un problème dans la rue, un équipement abîmé ? Signalez-le : la mairie répond en public.
@@ -1119,3 +1109,255 @@ hook-deleted = Adresse supprimée.
 hook-replay-started = Les événements de la période sont renvoyés.
 hook-secret-title = Secret de signature
 hook-secret-intro = Copiez-le maintenant dans la configuration de { $value } : il ne sera plus jamais affiché.
+
+# Transparence : tableaux de bord (issue 8)
+footer-transparency = Transparence : les chiffres des communes
+footer-open-data = Données ouvertes
+landing-transparency = Transparence : comparer les chiffres des communes
+transparency-link = Les chiffres de la commune (transparence)
+transparency-link-official = Les délais de réponse de la mairie et ses chiffres publics
+transparency-link-citizen = Les chiffres publics : signalements, questions, propositions
+tp-national-title = Transparence : toutes les communes
+tp-national-link = Transparence nationale
+tp-period = { $months ->
+    [one] le mois en cours ({ $last })
+   *[other] les { $months } derniers mois, de { $first } à { $last }
+}
+tp-period-is = Période : { $value }.
+tp-computed-at = Chiffres calculés le
+tp-commitment-commune = { $count ->
+    [one] Engagement de la commune : donner une première réponse à chaque signalement en 1 jour au plus.
+   *[other] Engagement de la commune : donner une première réponse à chaque signalement en { $count } jours au plus.
+}
+tp-commitment-each = Chaque commune s'engage publiquement sur un délai de première réponse aux signalements ; les chiffres se comparent à l'engagement de chacune.
+tp-months-label = Nombre de mois à afficher
+tp-months-hint = Un nombre entier de 1 à { $value }. Le mois en cours compte.
+tp-months-button = Afficher
+tp-downloads = Télécharger ces chiffres
+tp-download-csv = Les chiffres de ce tableau de bord en CSV (tableur)
+tp-download-json = Les mêmes chiffres en JSON
+tp-download-events = Le journal public des événements de la commune
+tp-download-communes-csv = Les chiffres de chaque commune en CSV
+tp-download-communes-json = Les chiffres de chaque commune en JSON
+tp-downloads-licence = Données ouvertes sous Licence Ouverte 2.0 : vous pouvez les réutiliser librement en citant la source.
+tp-downloads-docs = Ce que contient chaque fichier
+tp-key-heading = L'essentiel
+tp-key-communes = Communes sur Miroir
+tp-key-communes-detail = Les chiffres de cette page additionnent ceux de ces communes.
+tp-key-received = Signalements reçus
+tp-key-received-detail = Résolus pendant la période : { $resolved }. Refusés : { $rejected }.
+tp-key-first-response = Délai médian de première réponse
+tp-key-first-response-detail = La moitié des signalements ont eu une première réponse en { $median } au plus ; 9 sur 10 en { $p90 } au plus.
+tp-key-first-response-none = Aucun signalement de la période n'a encore eu de réponse.
+tp-key-commitment = Réponses dans le délai promis
+tp-key-commitment-detail = { $days ->
+    [one] { $on_time } sur { $due } : première réponse donnée dans le jour promis.
+   *[other] { $on_time } sur { $due } : première réponse donnée dans les { $days } jours promis.
+}
+tp-key-commitment-detail-each = { $on_time } sur { $due } : première réponse donnée dans le délai promis par la commune.
+tp-key-commitment-none = Aucune réponse n'est encore due.
+tp-key-backlog = Signalements en attente
+tp-key-backlog-detail = Ouverts aujourd'hui, quelle que soit leur date. Le plus ancien attend depuis { $value }.
+tp-key-backlog-none = Aucun signalement n'attend de réponse.
+tp-key-questions = Questions publiques répondues
+tp-key-questions-detail = Délai médian de réponse : { $value }.
+tp-key-questions-none = Pas encore de réponse sur la période.
+tp-key-budget = Budgets prévus des projets
+tp-key-budget-detail = Dépensé : { $spent }, pour { $projects }.
+tp-projects = { $count ->
+    [one] { $count } projet publié
+   *[other] { $count } projets publiés
+}
+tp-none = aucune donnée
+tp-of = { $n } sur { $of }
+tp-and = et
+tp-less-than-a-minute = moins d'une minute
+tp-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+tp-hours = { $count ->
+    [one] { $count } heure
+   *[other] { $count } heures
+}
+tp-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
+tp-reports-heading = Signalements
+tp-reports-intro = Les problèmes signalés par les habitants, et ce que la mairie en a fait. Un signalement anonyme compte une fois son adresse électronique vérifiée.
+tp-received = Reçus
+tp-resolved = Résolus
+tp-rejected = Refusés
+tp-open = Encore ouverts
+tp-month = Mois
+tp-category = Catégorie
+tp-table-of = Les chiffres du graphique « { $value } »
+tp-chart-months = Signalements par mois
+tp-chart-months-note = Chaque mois : les signalements reçus, et ceux résolus ou refusés ce mois-là.
+tp-categories-heading = Par catégorie
+tp-chart-categories = Signalements par catégorie
+tp-chart-categories-note = Les signalements reçus pendant la période, et ce qu'ils sont devenus.
+tp-no-category = Aucun signalement reçu pendant la période.
+tp-delays-heading = Délais
+tp-delays-intro = Combien de temps il a fallu. La médiane est le délai du milieu : la moitié des cas ont été plus rapides. Le 90e centile est le délai que 9 cas sur 10 n'ont pas dépassé.
+tp-delays-caption = Délais de réponse
+tp-delay = Délai
+tp-measured = Cas mesurés
+tp-median = Médiane (la moitié des cas)
+tp-p90 = 90e centile (9 cas sur 10)
+tp-delay-first-response = Première réponse à un signalement
+tp-delay-resolution = Résolution d'un signalement
+tp-delay-question = Réponse à une question publique
+tp-commitment-heading = L'engagement de la commune
+tp-commitment-explained = Un signalement compte dès que le délai promis est passé ou qu'une réponse est venue ; il est « dans les délais » si la première réponse est venue avant la fin du délai.
+tp-commitment-caption = Réponses dans le délai promis
+tp-figure = Indicateur
+tp-value = Valeur
+tp-commitment-due = Signalements dont la réponse est due
+tp-commitment-on-time = Première réponse dans le délai promis
+tp-commitment-share = Part dans le délai promis
+tp-backlog-heading = Signalements en attente, par ancienneté
+tp-backlog-intro = Les signalements ouverts aujourd'hui (sans réponse finale), quelle que soit leur date, selon depuis combien de temps ils attendent.
+tp-chart-backlog = Signalements en attente, par ancienneté
+tp-chart-backlog-note = Âge médian : { $median }. Le plus ancien : { $oldest }.
+tp-open-reports = Signalements ouverts
+tp-age = Attente
+tp-age-under-7 = moins de 7 jours
+tp-age-7-30 = 7 à 30 jours
+tp-age-30-90 = 30 à 90 jours
+tp-age-over-90 = 90 jours ou plus
+tp-dialogue-heading = Questions et propositions
+tp-questions-intro = Les questions publiques posées à la commune pendant la période, et ses réponses officielles.
+tp-questions-caption = Questions publiques
+tp-questions-asked = Questions posées
+tp-questions-answered = Questions qui ont reçu une réponse officielle
+tp-questions-on-time = Réponses dans le délai promis
+tp-questions-overdue = Questions sans réponse, délai dépassé
+tp-questions-redirected = Questions renvoyées vers un signalement
+tp-proposals-intro = Une proposition des habitants qui atteint son seuil de soutiens oblige la commune à répondre avant une échéance publique.
+tp-proposals-caption = Propositions citoyennes
+tp-proposals-submitted = Propositions déposées
+tp-proposals-reached = Propositions qui ont atteint leur seuil
+tp-proposals-on-time = Réponses données à temps
+tp-proposals-late = Réponses données en retard
+tp-proposals-awaiting = En attente, échéance pas encore passée
+tp-proposals-overdue = Sans réponse, échéance passée
+tp-publications-heading = Publications
+tp-publications-intro = Ce que publient les deux espaces : la mairie (espace officiel) et le collectif d'habitants (espace citoyen).
+tp-chart-publications = Publications par mois
+tp-chart-publications-note = Publications de l'espace officiel et de l'espace citoyen, mois par mois.
+tp-official = Officielles
+tp-citizen = Citoyennes
+tp-budgets-heading = Budgets des projets
+tp-budgets-intro = Les montants sont ceux que la mairie a publiés pour chaque projet, tels qu'ils sont aujourd'hui.
+tp-budget-summary = { $projects } : { $planned } prévus, { $spent } dépensés.
+tp-budget-none = Aucun projet publié pour l'instant.
+tp-chart-budgets = Budgets prévus et dépensés
+tp-chart-budgets-note = { $count ->
+    [one] Tous les projets, puis le projet au budget le plus élevé.
+   *[other] Tous les projets, puis les { $count } projets aux budgets les plus élevés.
+}
+tp-all-projects = Tous les projets
+tp-planned = Prévu
+tp-spent = Dépensé
+tp-project = Projet
+tp-status = État
+tp-progress = Avancement
+tp-projects-caption = Les projets aux budgets les plus élevés
+tp-project-planned = Prévu
+tp-project-in-progress = En cours
+tp-project-done = Terminé
+tp-project-abandoned = Abandonné
+tp-communes-heading = Comparer les communes
+tp-communes-of = Communes du département { $value }
+tp-communes-all = Toutes les communes, sur les 12 derniers mois
+tp-communes-intro = Les chiffres principaux de chaque commune sur les 12 derniers mois. Chaque nom mène au tableau de bord de la commune.
+tp-communes-total = { $count ->
+    [one] { $count } commune.
+   *[other] { $count } communes.
+}
+tp-communes-none = Aucune commune de ce département n'est sur Miroir.
+tp-communes-unavailable = La liste des communes ne peut pas être affichée pour le moment. Réessayez dans un instant.
+tp-communes-pages = Pages de la liste des communes
+tp-communes-first = Premières communes
+tp-communes-next = Communes suivantes
+tp-col-commune = Commune
+tp-col-departement = Département
+tp-col-received = Signalements reçus
+tp-col-resolved = Résolus
+tp-col-median = Délai médian de première réponse
+tp-col-commitment = Réponses dans le délai promis
+tp-col-backlog = En attente
+tp-col-questions = Questions répondues
+tp-col-publications = Publications
+tp-share-of = { $share } (sur { $due })
+tp-filter-label = Département
+tp-filter-hint = Son code : deux caractères (75, 2A, 2B) ou trois en outre-mer (971 à 976). Vide : toute la France.
+tp-filter-button = Filtrer
+tp-filter-clear = Toutes les communes
+tp-departement-link = Le tableau de bord du département { $value }
+tp-bad-departement-title = Département inconnu
+tp-bad-departement = Un code de département s'écrit avec deux caractères, de 01 à 95, 2A ou 2B, ou trois en outre-mer, de 971 à 976.
+tp-bad-months-title = Période impossible
+tp-bad-months = Le nombre de mois doit être un nombre entier de 1 à { $value }.
+tp-back-to-default = Voir les 12 derniers mois
+tp-how-heading = Comment lire ces chiffres
+tp-how-period = La période
+tp-how-period-text = Les chiffres portent sur { $value }, mois en cours compris, en heure de Paris. Un signalement compte le mois où il est reçu, une résolution le mois où elle a lieu. Les signalements en attente et les budgets des projets sont ceux d'aujourd'hui.
+tp-how-median = La médiane
+tp-how-median-text = C'est la valeur du milieu : la moitié des délais sont plus courts ou égaux, l'autre moitié plus longs. Contrairement à une moyenne, quelques cas très longs ne la tirent pas vers le haut.
+tp-how-p90 = Le 90e centile
+tp-how-p90-text = C'est le délai que 9 cas sur 10 n'ont pas dépassé. Il montre les cas lents sans s'arrêter au pire.
+tp-how-method = La méthode de calcul
+tp-how-method-text = Rang le plus proche : on range les délais du plus court au plus long et on prend celui dont le rang est p % du nombre de cas, arrondi au-dessus. Pas d'arrondi caché ni d'interpolation : chacun peut refaire le calcul avec les données ouvertes.
+tp-how-commitment = L'engagement
+tp-how-commitment-text = C'est la promesse publique de la commune : donner une première réponse à chaque signalement dans un nombre de jours qu'elle a choisi. Un doublon fusionné avec un autre signalement ne compte pas.
+tp-how-source = D'où viennent les chiffres
+tp-how-source-text = Ils sont recalculés à partir du journal public des événements (signalements, publications, questions, propositions), que personne ne peut modifier après coup.
+tp-how-positions = Journaux lus jusqu'aux positions suivantes : { $value }.
+tp-position = { $log } : { $position }
+tp-log-identity = communes
+tp-log-reports = signalements
+tp-log-publications = publications
+tp-log-dialogue = questions et propositions
+
+# Données ouvertes
+od-title = Données ouvertes
+od-intro = Tous les chiffres des tableaux de bord de transparence se téléchargent, pour chaque commune, chaque département et toute la France, avec le journal public des événements de chaque commune.
+od-licence-heading = Licence
+od-licence-text = Les fichiers sont publiés sous la
+od-licence-how = Vous pouvez les copier, les modifier et les réutiliser, y compris commercialement, en mentionnant la source (« Miroir ») et la date de mise à jour des données (le champ computed_at). Chaque fichier rappelle la licence : dans le JSON (champ licence) et dans l'en-tête HTTP Link (rel="license") pour le CSV et le JSON Lines.
+od-files-heading = Les fichiers
+od-files-intro = Leurs adresses sont stables. Remplacez {"{"}insee{"}"} par le code INSEE de la commune (75056 pour Paris) et {"{"}code{"}"} par le code du département (75, 2A, 974).
+od-files-caption = Adresses des fichiers
+od-address = Adresse
+od-format = Format
+od-content = Contenu
+od-file-commune = Le tableau de bord d'une commune. ?mois=N choisit la période (1 à 36 mois).
+od-file-departement = Le tableau de bord d'un département (la somme de ses communes sur Miroir). ?mois=N aussi.
+od-file-national = Le tableau de bord national. ?mois=N aussi.
+od-file-communes = Les chiffres principaux de chaque commune, sur les 12 derniers mois, une ligne par commune. ?departement=75 pour un seul département.
+od-file-events = Les événements publics d'une commune, dans l'ordre, un objet JSON par ligne : le journal dont les chiffres sont tirés.
+od-files-example = Chaque tableau de bord donne les liens de ses propres fichiers.
+od-period-heading = Période et méthode
+od-period-text = Par défaut, les chiffres couvrent les 12 derniers mois, mois en cours compris, en heure de Paris ; ?mois=N en choisit de 1 à { $value }. Une autre valeur est refusée (HTTP 400). Les signalements en attente et les budgets sont ceux du moment du calcul.
+od-method-text = Les médianes et les 90e centiles sont calculés par la méthode du rang le plus proche (nearest rank) sur des durées en secondes, sans interpolation : on range les n durées et on prend celle de rang ⌈p × n / 100⌉.
+od-computed-text = Chaque fichier dit quand ses chiffres ont été calculés (computed_at) et jusqu'où chaque journal a été lu (log_positions). Un même chiffre peut avoir jusqu'à une minute de retard sur le site.
+od-formats-heading = Formats
+od-format-json = JSON : UTF-8, les champs dans l'ordre de la liste ci-dessous ; les montants en euros, les durées en secondes, les parts entre 0 et 1.
+od-format-csv = CSV : UTF-8 sans BOM, virgule, guillemets doubles et fin de ligne CRLF (RFC 4180), une ligne d'en-tête, point décimal. Une cellule qui commence par =, +, -, @ ou une tabulation reçoit une apostrophe devant, pour qu'un tableur ne l'exécute pas comme une formule.
+od-format-jsonl = JSON Lines : un objet JSON par ligne, envoyé au fil de la lecture (type application/x-ndjson).
+od-format-headers = Les fichiers se lisent depuis n'importe quel site (Access-Control-Allow-Origin: *) et peuvent être gardés une minute en cache. Une commune ou un département inconnu donne une erreur 404.
+od-fields-heading = Les champs
+od-field = Champ
+od-meaning = Signification
+od-dashboard-fields = Tableau de bord (JSON)
+od-dashboard-fields-intro = Dans le CSV, chaque chiffre est une ligne : la colonne indicator donne le chemin du champ (sans crochets), breakdown et label disent de quelle ligne de liste il s'agit.
+od-csv-fields = Tableau de bord (CSV) : les colonnes
+od-communes-fields = Chaque commune (communes.json et communes.csv)
+od-communes-fields-intro = Le CSV a une ligne par commune et une colonne par champ ; le JSON met les mêmes lignes dans la liste communes.
+od-communes-wrapper = communes.json : l'enveloppe
+od-event-fields = Journal des événements (evenements.jsonl)
+od-event-privacy = Sans données personnelles : ni identifiant de compte, ni adresse électronique, ni texte écrit par un habitant (titres et descriptions des signalements, questions, propositions, commentaires). Un signalement anonyme n'y paraît qu'une fois son adresse vérifiée.
+od-event-types = Types d'événements et leurs détails

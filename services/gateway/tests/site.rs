@@ -89,7 +89,6 @@ async fn site() -> Site {
             dialogue_url: "http://127.0.0.1:9".to_owned(),
             notifications_url: "http://127.0.0.1:9".to_owned(),
             transparency_url: "http://127.0.0.1:9".to_owned(),
-            transparency_url: "http://127.0.0.1:9".to_owned(),
         },
         &Metrics::new("gateway").expect("metrics"),
     )
@@ -129,7 +128,7 @@ const PAGES: &[&str] = &[
     "/c/75056/citoyen/signalements/",
     "/c/75056/citoyen/signalements/nouveau",
     "/c/75056/citoyen/signalements/verifier",
-    "/c/75056/transparence/",
+    "/donnees-ouvertes",
     "/compte/inscription",
     "/compte/connexion",
     "/compte/mot-de-passe",
@@ -152,6 +151,16 @@ async fn every_page_in_both_languages_with_the_sites_headers_and_under_100_kb() 
             assert!(html.contains("class=\"skip-link\" href=\"#contenu\""), "{path}: skip link");
             assert!(html.len() < 100 * 1024, "{path}: {} bytes", html.len());
         }
+    }
+    // The transparency service is not running here: its pages say so (503), its files too.
+    for path in ["/c/75056/transparence/", "/transparence/", "/transparence/departements/75/"] {
+        let down = site.http.get(format!("{}{path}", site.base)).send().await.expect("page");
+        assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(down.text().await.expect("html").contains("<html lang=\"fr\">"), "{path}: the site's page");
+    }
+    for path in ["/c/75056/transparence.csv", "/transparence/national.json", "/transparence/communes.csv"] {
+        let down = site.http.get(format!("{}{path}", site.base)).send().await.expect("file");
+        assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
     }
     let missing = site.http.get(format!("{}/c/75056/nope", site.base)).send().await.expect("404");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);

@@ -111,6 +111,19 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The text of `key` with named arguments: texts (already formatted) and
+    /// numbers (for plural selectors; Fluent writes them without grouping).
+    pub fn args(&self, key: &str, texts: &[(&str, &str)], numbers: &[(&str, i64)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in texts {
+            args.set(*name, FluentValue::from((*value).to_owned()));
+        }
+        for (name, value) in numbers {
+            args.set(*name, FluentValue::from(*value));
+        }
+        self.format(key, Some(&args))
+    }
+
     /// The text of `key` with a count `$count` (plural rules apply).
     pub fn count(&self, key: &str, count: i64) -> String {
         let mut args = FluentArgs::new();

@@ -6,11 +6,15 @@
 //! - [`page`] — the frame of every page and the site's security headers.
 //! - [`forms`] — posted forms, CSRF and rate limits, field errors.
 //! - [`assets`] — fingerprinted static files.
+//! - [`charts`] — bar charts as inline SVG (the transparency dashboards).
+//! - [`open_data`] — the dashboards' open-data files (JSON, CSV, JSON lines).
 //! - [`pages`] — the handlers, one file per area.
 
 pub mod assets;
+pub mod charts;
 pub mod forms;
 pub mod i18n;
+pub mod open_data;
 pub mod page;
 pub mod pages;
 pub mod session;
@@ -39,7 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{insee}/", get(communes::home))
         .route("/c/{insee}/officiel/", get(communes::official))
         .route("/c/{insee}/citoyen/", get(communes::citizen))
-        .route("/c/{insee}/transparence/", get(communes::transparency))
         .route("/c/{insee}/recherche", get(pages::search::search))
         .route(&format!("{reports_path}/"), get(reports::list))
         .route(
@@ -83,6 +86,27 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/static/{name}", get(assets::serve))
         .merge(publication_routes())
+        .merge(transparency_routes())
+}
+
+/// The transparency dashboards and their open data (issue 8).
+fn transparency_routes() -> Router<AppState> {
+    use pages::{open_data as files, transparency as dashboards};
+    Router::new()
+        .route("/c/{insee}/transparence/", get(dashboards::commune))
+        .route("/c/{insee}/transparence.json", get(files::commune_json))
+        .route("/c/{insee}/transparence.csv", get(files::commune_csv))
+        .route("/c/{insee}/evenements.jsonl", get(files::events))
+        .route("/transparence", get(|| async { axum::response::Redirect::permanent("/transparence/") }))
+        .route("/transparence/", get(dashboards::national))
+        .route("/transparence/national.json", get(files::national_json))
+        .route("/transparence/national.csv", get(files::national_csv))
+        .route("/transparence/communes.json", get(files::communes_json))
+        .route("/transparence/communes.csv", get(files::communes_csv))
+        .route("/transparence/departements/{code}/", get(dashboards::departement))
+        // `{code}.json` or `{code}.csv`.
+        .route("/transparence/departements/{code}", get(files::departement_file))
+        .route("/donnees-ouvertes", get(files::documentation))
 }
 
 /// The publications of both spaces and their writers' pages (docs/site-contract.md).

@@ -1,5 +1,4 @@
-//! The national landing page, a commune's home, its two spaces and its
-//! transparency figures.
+//! The national landing page, a commune's home and its two spaces.
 //!
 //! The home page sets the two spaces side by side: the commune's priorities
 //! (projects in progress) and each space's latest activity. The official space
@@ -435,56 +434,4 @@ pub async fn citizen(State(state): State<AppState>, visitor: Visitor, Path(insee
         commune,
     };
     render(visitor, StatusCode::OK, &page)
-}
-
-#[derive(Template)]
-#[template(path = "transparency.html")]
-struct Transparency {
-    frame: Frame,
-    commune: CommuneView,
-    figures: Vec<(String, String)>,
-}
-
-/// Most reports read for the figures, until the transparency service computes them from the log.
-const MAX_PAGES: usize = 20;
-
-pub async fn transparency(State(state): State<AppState>, visitor: Visitor, Path(insee): Path<String>) -> Response {
-    let commune = match commune(&state, &insee).await {
-        Ok(commune) => commune,
-        Err(error) => return error_page(visitor, &error),
-    };
-    let mut all = Vec::new();
-    let mut token = String::new();
-    for _ in 0..MAX_PAGES {
-        match reports_page(&state, &visitor, &insee, 100, &token).await {
-            Ok(page) => {
-                all.extend(page.reports);
-                if page.next_page_token.is_empty() {
-                    break;
-                }
-                token = page.next_page_token;
-            }
-            Err(error) => return error_page(visitor, &error),
-        }
-    }
-    let tr = &visitor.tr;
-    let received = all.len() as i64;
-    let mut delays: Vec<i64> =
-        all.iter().filter(|r| r.acknowledged_at_us > 0).map(|r| r.acknowledged_at_us - r.submitted_at_us).collect();
-    delays.sort_unstable();
-    let acknowledged = delays.len() as i64;
-    let median = delays.get(delays.len() / 2).map(|us| *us as f64 / 3_600_000_000.0);
-    let rate = (received > 0).then(|| 100.0 * acknowledged as f64 / received as f64);
-    let figures = vec![
-        (tr.t("figure-received"), tr.number(received as f64, 0)),
-        (tr.t("figure-acknowledged"), tr.number(acknowledged as f64, 0)),
-        (tr.t("figure-waiting"), tr.number((received - acknowledged) as f64, 0)),
-        (tr.t("figure-answer-rate"), rate.map_or_else(|| tr.t("figure-none"), |r| format!("{} %", tr.number(r, 0)))),
-        (
-            tr.t("figure-median"),
-            median.map_or_else(|| tr.t("figure-none"), |h| tr.t1("figure-hours", &tr.number(h, 1))),
-        ),
-    ];
-    let frame = Frame::new(&visitor, tr.t1("transparency-title", &commune.display_name));
-    render(visitor, StatusCode::OK, &Transparency { frame, commune, figures })
 }

@@ -9,6 +9,7 @@ pub mod dialogue_settings;
 pub mod follow;
 pub mod moderation;
 pub mod notifications;
+pub mod open_data;
 pub mod proposals;
 pub mod publication_desk;
 pub mod publication_files;
@@ -19,6 +20,7 @@ pub mod questions;
 pub mod queue;
 pub mod reports;
 pub mod search;
+pub mod transparency;
 pub mod unsubscribe;
 pub mod webhooks;
 
