@@ -202,25 +202,20 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
     }
 
     // Each component in turn: SIGKILL under load, then started again on the same address.
-    for index in 0..components.len() {
+    for component in components.iter_mut() {
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let before = acknowledged.lock().await.reports.len();
-        components[index].kill();
+        component.kill();
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let name = components[index].name;
+        let name = component.name;
         let restart = tokio::task::spawn_blocking({
-            let mut component = Component {
-                name,
-                args: components[index].args.clone(),
-                env: components[index].env.clone(),
-                process: None,
-            };
+            let mut again = Component { name, args: component.args.clone(), env: component.env.clone(), process: None };
             move || {
-                component.start();
-                component
+                again.start();
+                again
             }
         });
-        components[index] = restart.await.expect("restart");
+        *component = restart.await.expect("restart");
         // The load goes on after the restart.
         let deadline = Instant::now() + Duration::from_secs(60);
         while acknowledged.lock().await.reports.len() < before + CLIENTS && Instant::now() < deadline {
