@@ -276,6 +276,7 @@ async fn a_known_history_gives_its_figures(backend: Backend) {
     let events = all_public_events(&api, PARIS, 3).await;
     let text = format!("{events:?}");
     for secret in [
+        "Le collectif se réunit",
         SECRET_TITLE,
         "06 12 34 56 78",
         "marie.dupont@example.org",

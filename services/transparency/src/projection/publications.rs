@@ -117,6 +117,13 @@ pub fn decode(event: &RecordedEvent) -> Result<Option<(String, Fact)>, prost::De
     }))
 }
 
+/// The title, in the public events, of the commune's publications only: the
+/// collective's posts are its members' words, and the open-data feed carries
+/// nobody's text but the town hall's.
+fn official_title(row: &Row) -> Option<(&'static str, String)> {
+    (row.space == "official").then(|| ("title", row.title.clone()))
+}
+
 /// A public event: its kind, when, and its fields.
 pub type Announced = (&'static str, i64, Vec<(&'static str, String)>);
 
@@ -141,14 +148,16 @@ pub fn evolve(row: Option<Row>, publication_id: &str, fact: &Fact, commune: &str
         (Fact::Rewritten { title, project, revision, at_us }, Some(row)) => {
             let row = Row { title: title.clone(), project: project.clone(), ..row };
             let announced = (*revision > 0 && row.published_us.is_some()).then(|| {
-                ("publication.amended", *at_us, vec![("revision", revision.to_string()), ("title", title.clone())])
+                let mut fields = vec![("revision", revision.to_string())];
+                fields.extend(official_title(&row));
+                ("publication.amended", *at_us, fields)
             });
             (Some(row), announced)
         }
         (Fact::Published { at_us }, Some(row)) => {
             let row = Row { published_us: Some(*at_us), ..row };
-            let fields =
-                vec![("kind", row.kind.clone()), ("space", row.space.to_owned()), ("title", row.title.clone())];
+            let mut fields = vec![("kind", row.kind.clone()), ("space", row.space.to_owned())];
+            fields.extend(official_title(&row));
             (Some(row), Some(("publication.published", *at_us, fields)))
         }
         (Fact::Archived { at_us }, Some(row)) => {
