@@ -1,15 +1,19 @@
 //! The OpenAPI 3.1 document of the REST API, generated from the handlers'
 //! annotations and the JSON shapes, served at `GET /api/openapi.json`.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use axum::Json;
-use utoipa::openapi::Required;
-use utoipa::openapi::path::ParameterIn;
+use axum::http::Method;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
+use crate::error::{BODY_LIMIT_BYTES, ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
+use crate::rest::extract::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_PATTERN};
 use crate::rest::{
     account, categories, category_schemas, communes, dialogue, dialogue_schemas, identity_schemas as identity, oauth,
     publication_attachments, publication_schemas, publications, reports, schemas, triage,
@@ -229,7 +233,7 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         ErrorDetail,
         FieldViolation,
     )),
-    modifiers(&BearerScheme, &OptionalHeaders),
+    modifiers(&BearerScheme, &OptionalHeaders, &ParameterShapes, &GatewayAnswers),
     tags(
         (name = "reports", description = "Problem reports (roads, cleanliness, safety…) and their answers"),
         (name = "categories", description = "The kinds of report a commune takes, and their extra questions"),
@@ -298,10 +302,7 @@ struct OptionalHeaders;
 
 impl Modify for OptionalHeaders {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let operations = openapi.paths.paths.values_mut().flat_map(|item| {
-            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-        });
-        for operation in operations {
+        for operation in operations_mut(openapi) {
             for parameter in operation.parameters.iter_mut().flatten() {
                 if parameter.parameter_in == ParameterIn::Header {
                     parameter.required = Required::False;
@@ -309,6 +310,110 @@ impl Modify for OptionalHeaders {
             }
         }
     }
+}
+
+/// Every operation of the document, mutably.
+fn operations_mut(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+    })
+}
+
+/// An INSEE commune code: a department (`01`–`95`, `2A`, `2B`, `97x`) and
+/// three digits, as `miroir_insee::InseeCode` takes it.
+pub const INSEE_PATTERN: &str = "^(?:0[1-9]|[1-9][0-9]|2[AB])[0-9]{3}$";
+
+/// An id as the API hands it out: a UUID, hyphenated (either case).
+pub const UUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// A category, attribute or value code (`rest::extract::is_code`).
+pub const CODE_PATTERN: &str = "^[a-z0-9_-]{1,64}$";
+
+/// Gives the parameters that many operations share the shape the gateway
+/// checks (`rest::extract`), so that what the document allows is what is
+/// taken: `{insee}` an INSEE code, every `{…_id}` a UUID, `{code}` a
+/// category code, `Idempotency-Key` 1 to 100 printable ASCII characters.
+struct ParameterShapes;
+
+impl Modify for ParameterShapes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let string = || ObjectBuilder::new().schema_type(Type::String);
+        for operation in operations_mut(openapi) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let shape = match (&parameter.parameter_in, parameter.name.as_str()) {
+                    (ParameterIn::Path, "insee") => string().pattern(Some(INSEE_PATTERN)),
+                    (ParameterIn::Path, "code") => string().pattern(Some(CODE_PATTERN)),
+                    (ParameterIn::Path, name) if name.ends_with("_id") => {
+                        string().format(Some(SchemaFormat::Custom("uuid".to_owned()))).pattern(Some(UUID_PATTERN))
+                    }
+                    (ParameterIn::Header, IDEMPOTENCY_KEY) => {
+                        string().min_length(Some(1)).max_length(Some(100)).pattern(Some(IDEMPOTENCY_KEY_PATTERN))
+                    }
+                    _ => continue,
+                };
+                parameter.schema = Some(RefOr::T(Schema::Object(shape.build())));
+            }
+        }
+    }
+}
+
+/// Documents the answers the gateway itself gives, whatever the operation:
+/// a JSON body too large (413) or not sent as JSON (415) on every operation
+/// that takes one (`rest::extract::ApiJson`), and a refused token (401) on
+/// every operation that takes one.
+struct GatewayAnswers;
+
+impl Modify for GatewayAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = |description: String| {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+            RefOr::T(ResponseBuilder::new().description(description).content("application/json", content).build())
+        };
+        for operation in operations_mut(openapi) {
+            let takes_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| body.content.keys().any(|media_type| media_type == "application/json"));
+            let takes_token = operation.security.iter().flatten().any(|requirement| {
+                serde_json::to_value(requirement).is_ok_and(|value| value.get(BEARER).is_some())
+            });
+            let responses = &mut operation.responses.responses;
+            if takes_json {
+                responses
+                    .entry("413".to_owned())
+                    .or_insert_with(|| error(format!("Body larger than {} KiB", BODY_LIMIT_BYTES / 1024)));
+                responses
+                    .entry("415".to_owned())
+                    .or_insert_with(|| error("Body not sent as `Content-Type: application/json`".to_owned()));
+            }
+            if takes_token {
+                responses.entry("401".to_owned()).or_insert_with(|| error("No or bad bearer token".to_owned()));
+            }
+        }
+    }
+}
+
+/// The operations that need a bearer token: those whose only security
+/// requirement is `bearer` (not also "none"), as `(METHOD, path template)`.
+static NEED_CREDENTIALS: LazyLock<HashSet<(String, String)>> = LazyLock::new(|| {
+    let document = serde_json::to_value(&*DOCUMENT).unwrap_or_default();
+    let mut found = HashSet::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(requirements) = operation["security"].as_array() else { continue };
+            let optional = requirements.iter().any(|r| r.as_object().is_some_and(serde_json::Map::is_empty));
+            if !optional && requirements.iter().any(|r| r.get(BEARER).is_some()) {
+                found.insert((method.to_ascii_uppercase(), path.clone()));
+            }
+        }
+    }
+    found
+});
+
+/// Whether the operation `method path` (its template, `/api/v1/communes/{insee}`)
+/// is documented as needing a bearer token.
+pub fn needs_credentials(method: &Method, path: &str) -> bool {
+    NEED_CREDENTIALS.contains(&(method.as_str().to_owned(), path.to_owned()))
 }
 
 /// The document, built once: it depends only on the code.

@@ -263,7 +263,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
         let page_size = match params.get("page_size").map(|v| v.trim()) {
             None | Some("") => 0,
             Some(raw) => {
-                raw.parse().map_err(|_| GatewayError::invalid_field("page_size", "must be a number from 1 to 100"))?
+                raw.parse().map_err(|_| GatewayError::invalid_field("page_size", "must be a whole number from 0 (the default size) to 100"))?
             }
         };
         Ok(PageQuery { page_size, page_token: params.get("page_token").cloned().unwrap_or_default() })
@@ -431,16 +431,33 @@ impl<S: Send + Sync> FromRequestParts<S> for Forwarded {
     }
 }
 
-/// The `Idempotency-Key` header, or empty (the gRPC "no key").
+/// The longest `Idempotency-Key`, in characters (the services' limit).
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 100;
+
+/// The `Idempotency-Key` header, or empty (the gRPC "no key"): 1 to 100
+/// printable ASCII characters (space included, but not only spaces), which
+/// is what [`IDEMPOTENCY_KEY_PATTERN`] says in the OpenAPI document.
 fn idempotency_key(headers: &HeaderMap) -> Result<String, GatewayError> {
     match headers.get(IDEMPOTENCY_KEY) {
         None => Ok(String::new()),
         Some(value) => match value.to_str() {
-            Ok(key) if !key.trim().is_empty() => Ok(key.to_owned()),
+            Ok(key) if is_idempotency_key(key) => Ok(key.to_owned()),
             _ => Err(GatewayError::invalid_field(IDEMPOTENCY_KEY, "must be 1 to 100 printable ASCII characters")),
         },
     }
 }
+
+/// An acceptable `Idempotency-Key` value.
+pub(crate) fn is_idempotency_key(key: &str) -> bool {
+    (1..=MAX_IDEMPOTENCY_KEY_CHARS).contains(&key.len())
+        && key.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !key.trim().is_empty()
+}
+
+/// [`is_idempotency_key`] as a regular expression, for the OpenAPI document.
+/// HTTP drops a header value's surrounding spaces, so the pattern starts and
+/// ends with a visible character.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~](?:[ -~]{0,98}[!-~])?$";
 
 /// What a call to an RPC that ignores the caller forwards (sign-up, log-in,
 /// refresh, the public commune pages…): the idempotency key, never the
@@ -552,6 +569,10 @@ mod tests {
         assert!(check_report_id("x").is_err());
         assert!(check_client_id("0190c0de-0000-7000-8000-000000000000").is_ok());
         assert!(check_client_id("c1").is_ok());
+        assert!(is_idempotency_key("req-1") && is_idempotency_key("a b") && is_idempotency_key(&"x".repeat(100)));
+        for bad in ["", " ", "\tx", "é", "a\u{7f}", &"x".repeat(101)] {
+            assert!(!is_idempotency_key(bad), "{bad:?}");
+        }
         for bad in ["", ".", "..", "a/b", "a%2Fb", "é", &"x".repeat(101)] {
             assert!(check_client_id(bad).is_err(), "{bad}");
         }
