@@ -395,6 +395,8 @@ pub async fn list_clients(
         (status = 400, description = "Invalid input (e.g. an unknown scope)", body = ErrorBody),
         (status = 401, description = "No or bad bearer token", body = ErrorBody),
         (status = 403, description = "Not an administrator of this commune", body = ErrorBody),
+        (status = 409, description = "A retry with the Idempotency-Key of a client already created: its secret \
+                                      was shown once and is not shown again", body = ErrorBody),
         (status = 503, description = "Service temporarily unavailable", body = ErrorBody),
     ),
     security(("bearer" = [])),
