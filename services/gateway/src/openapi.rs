@@ -1,15 +1,20 @@
 //! The OpenAPI 3.1 document of the REST API, generated from the handlers'
 //! annotations and the JSON shapes, served at `GET /api/openapi.json`.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use axum::Json;
-use utoipa::openapi::Required;
-use utoipa::openapi::path::ParameterIn;
+use axum::http::Method;
+use serde_json::{Value, json};
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
+use crate::error::{BODY_LIMIT_BYTES, ErrorBody, ErrorDetail, FieldViolation, OAuthError, OAuthErrorBody};
+use crate::rest::extract::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_PATTERN};
 use crate::rest::{
     account, categories, category_schemas, communes, dialogue, dialogue_schemas, identity_schemas as identity, oauth,
     publication_attachments, publication_schemas, publications, reports, schemas, triage,
@@ -229,7 +234,7 @@ pub const CLIENT_CREDENTIALS: &str = "client_credentials";
         ErrorDetail,
         FieldViolation,
     )),
-    modifiers(&BearerScheme, &OptionalHeaders),
+    modifiers(&BearerScheme, &OptionalHeaders, &ParameterShapes, &GatewayAnswers),
     tags(
         (name = "reports", description = "Problem reports (roads, cleanliness, safety…) and their answers"),
         (name = "categories", description = "The kinds of report a commune takes, and their extra questions"),
@@ -298,10 +303,7 @@ struct OptionalHeaders;
 
 impl Modify for OptionalHeaders {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let operations = openapi.paths.paths.values_mut().flat_map(|item| {
-            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-        });
-        for operation in operations {
+        for operation in operations_mut(openapi) {
             for parameter in operation.parameters.iter_mut().flatten() {
                 if parameter.parameter_in == ParameterIn::Header {
                     parameter.required = Required::False;
@@ -311,12 +313,391 @@ impl Modify for OptionalHeaders {
     }
 }
 
+/// Every operation of the document, mutably.
+fn operations_mut(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+    })
+}
+
+/// An INSEE commune code: a department (`01`–`95`, `2A`, `2B`, `97x`) and
+/// three digits, as `miroir_insee::InseeCode` takes it.
+pub const INSEE_PATTERN: &str = "^(?:0[1-9]|[1-9][0-9]|2[AB])[0-9]{3}$";
+
+/// An id as the API hands it out: a UUID, hyphenated (either case).
+pub const UUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// What a comment is on: a publication, a report or a proposal of the commune.
+pub const COMMENT_TARGET_PATTERN: &str =
+    "^(?:publications|reports|proposals)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// A category, attribute or value code (`rest::extract::is_code`).
+pub const CODE_PATTERN: &str = "^[a-z0-9_-]{1,64}$";
+
+/// Gives the parameters that many operations share the shape the gateway
+/// checks (`rest::extract`), so that what the document allows is what is
+/// taken: `{insee}` an INSEE code, every `{…_id}` a UUID, `{code}` a
+/// category code, `Idempotency-Key` 1 to 100 printable ASCII characters.
+struct ParameterShapes;
+
+impl Modify for ParameterShapes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let string = || ObjectBuilder::new().schema_type(Type::String);
+        for operation in operations_mut(openapi) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let shape = match (&parameter.parameter_in, parameter.name.as_str()) {
+                    (ParameterIn::Path, "insee") => string().pattern(Some(INSEE_PATTERN)),
+                    (ParameterIn::Path, "code") => string().pattern(Some(CODE_PATTERN)),
+                    (ParameterIn::Path, name) if name.ends_with("_id") => {
+                        string().format(Some(SchemaFormat::Custom("uuid".to_owned()))).pattern(Some(UUID_PATTERN))
+                    }
+                    (ParameterIn::Header, IDEMPOTENCY_KEY) => {
+                        string().min_length(Some(1)).pattern(Some(IDEMPOTENCY_KEY_PATTERN))
+                    }
+                    (ParameterIn::Query, "latitude") => {
+                        ObjectBuilder::new().schema_type(Type::Number).minimum(Some(-90)).maximum(Some(90))
+                    }
+                    (ParameterIn::Query, "longitude") => {
+                        ObjectBuilder::new().schema_type(Type::Number).minimum(Some(-180)).maximum(Some(180))
+                    }
+                    // The thread of comments to list: `GET …/comments?target=`.
+                    (ParameterIn::Query, "target") => {
+                        parameter.required = Required::True;
+                        string().pattern(Some(COMMENT_TARGET_PATTERN))
+                    }
+                    _ => continue,
+                };
+                parameter.schema = Some(RefOr::T(Schema::Object(shape.build())));
+            }
+        }
+    }
+}
+
+/// Documents the answers the gateway itself gives, whatever the operation:
+/// a JSON body too large (413) or not sent as JSON (415) on every operation
+/// that takes one (`rest::extract::ApiJson`), and a refused token (401) on
+/// every operation that takes one.
+struct GatewayAnswers;
+
+impl Modify for GatewayAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = |description: String| {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+            RefOr::T(ResponseBuilder::new().description(description).content("application/json", content).build())
+        };
+        for operation in operations_mut(openapi) {
+            let takes_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| body.content.keys().any(|media_type| media_type == "application/json"));
+            let takes_token =
+                operation.security.iter().flatten().any(|requirement| {
+                    serde_json::to_value(requirement).is_ok_and(|value| value.get(BEARER).is_some())
+                });
+            let responses = &mut operation.responses.responses;
+            if takes_json {
+                responses
+                    .entry("413".to_owned())
+                    .or_insert_with(|| error(format!("Body larger than {} KiB", BODY_LIMIT_BYTES / 1024)));
+                responses
+                    .entry("415".to_owned())
+                    .or_insert_with(|| error("Body not sent as `Content-Type: application/json`".to_owned()));
+            }
+            if takes_token {
+                responses.entry("401".to_owned()).or_insert_with(|| error("No or bad bearer token".to_owned()));
+            }
+        }
+    }
+}
+
+/// The operations that need a bearer token: those whose only security
+/// requirement is `bearer` (not also "none"), as `(METHOD, path template)`.
+static NEED_CREDENTIALS: LazyLock<HashSet<(String, String)>> = LazyLock::new(|| {
+    let mut found = HashSet::new();
+    for (path, item) in DOCUMENT["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(requirements) = operation["security"].as_array() else { continue };
+            let optional = requirements.iter().any(|r| r.as_object().is_some_and(serde_json::Map::is_empty));
+            if !optional && requirements.iter().any(|r| r.get(BEARER).is_some()) {
+                found.insert((method.to_ascii_uppercase(), path.clone()));
+            }
+        }
+    }
+    found
+});
+
+/// Whether the operation `method path` (its template, `/api/v1/communes/{insee}`)
+/// is documented as needing a bearer token.
+pub fn needs_credentials(method: &Method, path: &str) -> bool {
+    NEED_CREDENTIALS.contains(&(method.as_str().to_owned(), path.to_owned()))
+}
+
 /// The document, built once: it depends only on the code.
-static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    body_shapes(&mut document);
+    document
+});
 
 /// `GET /api/openapi.json`.
-pub async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
+pub async fn document() -> Json<&'static Value> {
     Json(&DOCUMENT)
+}
+
+/// Which control characters a text field takes.
+#[derive(Debug, Clone, Copy)]
+enum Controls {
+    /// Any (the service does not check).
+    Any,
+    /// Line breaks and tabs (`\t`, `\n`, `\r`), no other.
+    Lines,
+    /// Line feeds (`\n`), no other.
+    LineFeed,
+    /// None: one line.
+    Not,
+}
+
+/// What Rust's `char::is_whitespace` (so `str::trim`) takes as white space.
+const WHITE_SPACE: &str =
+    "\\t\\n\\u000B\\u000C\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+
+/// The schema of a text the services trim, then count in characters
+/// (`min..=max`) and check for control characters: a pattern that says the
+/// same (at least `min` characters from the first to the last that is not
+/// white space, none of the refused control characters) and `maxLength`.
+fn text(min: usize, max: usize, controls: Controls) -> Value {
+    // Characters allowed anywhere, and those that are not white space.
+    let (any, visible) = match controls {
+        Controls::Any => ("[\\s\\S]".to_owned(), format!("[^{WHITE_SPACE}]")),
+        Controls::Lines => (
+            "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]".to_owned(),
+            format!("[^\\u0000-\\u0020\\u007F-\\u00A0{WHITE_SPACE}]"),
+        ),
+        Controls::LineFeed => (
+            "[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]".to_owned(),
+            format!("[^\\u0000-\\u0020\\u007F-\\u00A0{WHITE_SPACE}]"),
+        ),
+        Controls::Not => {
+            ("[^\\u0000-\\u001F\\u007F-\\u009F]".to_owned(), format!("[^\\u0000-\\u0020\\u007F-\\u00A0{WHITE_SPACE}]"))
+        }
+    };
+    let pattern = match min {
+        0 if matches!(controls, Controls::Any) => None,
+        0 => Some(format!("^{any}*$")),
+        1 => Some(format!("^{any}*{visible}{any}*$")),
+        _ => Some(format!("^{any}*{visible}{any}{{{},}}{visible}{any}*$", min - 2)),
+    };
+    let mut schema = json!({ "type": "string", "maxLength": max });
+    if let Some(pattern) = pattern {
+        schema["pattern"] = json!(pattern);
+    }
+    schema
+}
+
+/// A UUID, as ids are (`{…_id}` path parameters too).
+fn uuid() -> Value {
+    json!({ "type": "string", "format": "uuid", "pattern": UUID_PATTERN })
+}
+
+/// An e-mail address as identity takes it (`identity::domain::email`): a
+/// local part of 1 to 64 and a domain of two labels or more, printable ASCII
+/// without spaces (identity also takes other characters; the document keeps
+/// to the plain ones).
+const EMAIL_PATTERN: &str = "^[!-?A-~]{1,64}@[!-\\-/-?A-~]+(?:\\.[!-\\-/-?A-~]+)+$";
+
+/// What the services check of each field of the request bodies, as
+/// `(schema, property, constraints)`: the constraints are merged into the
+/// property's schema, so that what the document allows is what is taken
+/// (schemathesis checks both ways: `scripts/fuzz-api`). Checks that depend
+/// on data (an id that must exist, a category's questions, a password) are
+/// not in a schema; `scripts/fuzz/schemathesis.toml` names the operations
+/// that have some.
+fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
+    use Controls::{Any, LineFeed, Lines, Not};
+    let space = |pattern: &str| json!({ "pattern": pattern });
+    let subject = "^(?:questions|proposals|comments)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    let target = COMMENT_TARGET_PATTERN;
+    let roles = json!({ "enum": ["resident", "collective_member", "collective_moderator", "agent",
+        "elected_official", "commune_admin", "operator"] });
+    vec![
+        // reports
+        ("SubmitReport", "category", json!({ "pattern": CODE_PATTERN })),
+        ("SubmitReport", "title", text(3, 120, Any)),
+        ("SubmitReport", "description", text(0, 5000, Any)),
+        ("Location", "address", text(0, 200, Any)),
+        ("Location", "latitude", json!({ "minimum": -90, "maximum": 90 })),
+        ("Location", "longitude", json!({ "minimum": -180, "maximum": 180 })),
+        ("AcknowledgeReport", "message", text(0, 2000, Any)),
+        ("UpdateReportStatus", "message", text(0, 2000, Any)),
+        ("ReopenReport", "message", text(0, 2000, Any)),
+        ("AssignReport", "department", text(0, 80, Not)),
+        ("AssignReport", "agent", json!({ "pattern": format!("^$|{UUID_PATTERN}") })),
+        ("AddNote", "text", text(1, 4000, Any)),
+        ("MergeReport", "into", uuid()),
+        ("MergeReport", "message", text(0, 2000, Any)),
+        // categories
+        ("DefineCategory", "name", text(1, 80, LineFeed)),
+        ("DefineCategory", "description", text(0, 500, LineFeed)),
+        ("DefineCategory", "department", text(0, 80, LineFeed)),
+        ("DefineCategory", "code", json!({ "pattern": CODE_PATTERN })),
+        ("CategoryAttribute", "code", json!({ "pattern": CODE_PATTERN })),
+        // dialogue
+        ("AskQuestion", "title", text(3, 150, Lines)),
+        ("AskQuestion", "body", text(1, 5000, Lines)),
+        ("SubmitProposal", "title", text(3, 150, Lines)),
+        ("SubmitProposal", "body", text(1, 5000, Lines)),
+        ("AnswerBody", "body", text(1, 5000, Lines)),
+        ("RedirectQuestion", "report_id", uuid()),
+        ("RedirectQuestion", "message", text(0, 2000, Any)),
+        ("PostComment", "body", text(1, 3000, Lines)),
+        ("PostComment", "target", space(target)),
+        ("PostComment", "reply_to", json!({ "pattern": UUID_PATTERN })),
+        ("FlagContent", "subject", space(subject)),
+        ("FlagContent", "reason", text(3, 2000, Lines)),
+        ("HideContent", "subject", space(subject)),
+        ("HideContent", "public_reason", text(3, 2000, Lines)),
+        ("AppealHiding", "subject", space(subject)),
+        ("AppealHiding", "reason", text(3, 2000, Lines)),
+        ("ResolveAppeal", "subject", space(subject)),
+        ("ResolveAppeal", "public_reason", text(3, 2000, Lines)),
+        ("DialogueSettings", "support_threshold", json!({ "minimum": 1, "maximum": 1_000_000 })),
+        // identity
+        ("SignUp", "email", json!({ "pattern": EMAIL_PATTERN, "maxLength": 254 })),
+        ("SignUp", "password", json!({ "minLength": 10, "maxLength": 200 })),
+        ("SignUp", "display_name", text(2, 60, Not)),
+        ("SignUp", "commune", json!({ "pattern": format!("^$|{INSEE_PATTERN}") })),
+        ("Login", "email", json!({ "maxLength": 254 })),
+        ("PasswordResetConfirm", "new_password", json!({ "minLength": 10, "maxLength": 200 })),
+        ("UpdateProfile", "display_name", text(2, 60, Not)),
+        ("RegisterCommune", "insee", json!({ "pattern": INSEE_PATTERN })),
+        ("RegisterCommune", "display_name", text(1, 100, Not)),
+        ("RegisterCommune", "department", text(2, 3, Not)),
+        ("RegisterCommune", "collective_name", text(0, 150, Not)),
+        ("RegisterCommune", "response_commitment_days", json!({ "minimum": 1, "maximum": 90 })),
+        ("SuspendCommune", "reason", text(1, 500, Not)),
+        ("GrantRole", "account_id", uuid()),
+        ("GrantRole", "role", roles.clone()),
+        ("GrantRole", "department", text(0, 80, Not)),
+        ("GrantRole", "reason", text(0, 500, Not)),
+        ("RevokeRole", "account_id", uuid()),
+        ("RevokeRole", "role", roles),
+        ("RevokeRole", "reason", text(0, 500, Not)),
+        ("CreateClient", "display_name", text(1, 100, Not)),
+        ("RevokeClient", "reason", text(0, 500, Not)),
+        // publications
+        (
+            "CreateDraft",
+            "kind",
+            json!({ "enum": ["project", "decision", "minutes", "budget", "news", "post",
+            "activity", "follow_up"] }),
+        ),
+        ("CreateDraft", "title", text(3, 200, Not)),
+        ("CreateDraft", "body", text(0, 100_000, Any)),
+        ("UpdateDraft", "title", text(3, 200, Not)),
+        ("UpdateDraft", "body", text(0, 100_000, Any)),
+        ("AmendPublication", "title", text(3, 200, Not)),
+        ("AmendPublication", "body", text(0, 100_000, Any)),
+        ("ArchivePublication", "reason", text(3, 2000, Any)),
+        ("AmendPublication", "summary_of_change", text(3, 2000, Any)),
+    ]
+}
+
+/// A date-time from 1970 on (the services count microseconds since then).
+const AFTER_1970: &str = "^(?:19[7-9][0-9]|[2-9][0-9]{3})-";
+
+/// The query parameters whose values are a closed list or a shape, by
+/// operation: `(operation id, parameter, schema)`.
+fn query_rules() -> Vec<(&'static str, &'static str, Value)> {
+    let one_of = |values: &[&str]| json!({ "type": "string", "enum": values });
+    let date = json!({ "type": "string", "format": "date-time", "pattern": AFTER_1970 });
+    let statuses = ["new", "acknowledged", "in_progress", "resolved", "rejected", "merged"];
+    vec![
+        ("list_publications", "space", one_of(&["official", "citizen"])),
+        (
+            "list_publications",
+            "kind",
+            one_of(&["project", "decision", "minutes", "budget", "news", "post", "activity", "follow_up"]),
+        ),
+        ("list_publications", "status", one_of(&["draft", "scheduled", "published", "archived"])),
+        ("list_reports", "status", json!({ "type": "array", "items": one_of(&statuses) })),
+        (
+            "list_reports",
+            "category",
+            json!({ "type": "array", "maxItems": 50, "items": { "type": "string", "pattern": CODE_PATTERN } }),
+        ),
+        ("list_reports", "order_by", one_of(&["newest", "most_supported"])),
+        ("list_reports", "submitted_after", date.clone()),
+        ("list_reports", "submitted_before", date),
+        ("list_reports", "assigned_to", uuid()),
+        ("suggest_duplicates", "category", json!({ "type": "string", "pattern": CODE_PATTERN })),
+        ("lookup_account", "email", json!({ "type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254 })),
+    ]
+}
+
+/// Applies [`query_rules`], [`body_rules`], the items of some arrays, the fields the services
+/// require although the gateway lets them default, and closes the
+/// `multipart/form-data` forms (no other part is taken).
+fn body_shapes(document: &mut Value) {
+    let rules = query_rules();
+    for item in document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut()) {
+        for operation in item.as_object_mut().into_iter().flat_map(|item| item.values_mut()) {
+            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+            for parameter in operation["parameters"].as_array_mut().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                if let Some((_, _, schema)) = rules.iter().find(|(op, param, _)| *op == id && *param == name) {
+                    parameter["schema"] = schema.clone();
+                }
+            }
+        }
+    }
+    let schemas = &mut document["components"]["schemas"];
+    for (schema, property, rules) in body_rules() {
+        let target = &mut schemas[schema]["properties"][property];
+        debug_assert!(target.is_object(), "{schema}.{property} is not in the document");
+        if let (Some(target), Some(rules)) = (target.as_object_mut(), rules.as_object()) {
+            target.extend(rules.clone());
+        }
+    }
+    let scopes = json!({ "type": "string", "enum": ["reports:read", "reports:write", "publications:write",
+        "dialogue:write"] });
+    schemas["CreateClient"]["properties"]["scopes"]["items"] = scopes;
+    schemas["CreateClient"]["properties"]["scopes"]["minItems"] = json!(1);
+    schemas["DefineCategory"]["properties"]["keywords"]["items"] = text(1, 40, Controls::LineFeed);
+    schemas["AmendPublication"]["properties"]["remove_attachment_ids"]["items"] = uuid();
+    for (schema, property) in [("AskQuestion", "body"), ("SubmitProposal", "body")] {
+        if let Some(required) = schemas[schema]["required"].as_array_mut() {
+            required.push(json!(property));
+        }
+    }
+    schemas["SubmitReportForm"]["properties"]["photos"]["maxItems"] = json!(5);
+    schemas["AttributeValue"]["properties"]["key"]["pattern"] = json!(CODE_PATTERN);
+    schemas["PublishPublication"]["properties"]["publish_at"]["format"] = json!("date-time");
+    schemas["PublishPublication"]["properties"]["publish_at"]["pattern"] = json!(AFTER_1970);
+    for form in ["SubmitReportForm", "AttachmentForm"] {
+        schemas[form]["additionalProperties"] = json!(false);
+    }
+    // France: metropolitan France and Corsica, then the overseas départements
+    // and collectivités (`reports::domain::location`), as south, west, north, east.
+    let boxes = [
+        (41.3, -5.2, 51.1, 9.6),
+        (15.8, -61.9, 16.6, -61.0),
+        (14.3, -61.3, 14.9, -60.8),
+        (2.1, -54.7, 5.8, -51.6),
+        (-21.4, 55.2, -20.8, 55.9),
+        (-13.1, 44.9, -12.6, 45.3),
+        (46.7, -56.5, 47.2, -56.1),
+        (17.8, -63.2, 18.2, -62.7),
+    ];
+    schemas["Location"]["anyOf"] = boxes
+        .iter()
+        .map(|(south, west, north, east)| {
+            json!({ "properties": {
+                "latitude": { "minimum": south, "maximum": north },
+                "longitude": { "minimum": west, "maximum": east },
+            } })
+        })
+        .collect();
+    schemas["Location"]["description"] = json!("A point inside France (WGS 84), and a free-text address.");
 }
 
 #[cfg(test)]

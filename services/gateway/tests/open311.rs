@@ -845,3 +845,161 @@ async fn the_discovery_document_says_where_the_api_is_and_in_which_formats() {
     let forged = json(forged, StatusCode::OK).await;
     assert_eq!(forged["endpoints"][0]["url"], "http://localhost/open311/v2");
 }
+
+/// A refusal of hostile input: a 4xx with the specification's error list in
+/// the format asked for, a description, and none of the input's markup in
+/// the XML unescaped.
+async fn refused(response: reqwest::Response, what: &str) -> StatusCode {
+    let status = response.status();
+    assert!(status.is_client_error(), "{what}: {status}");
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let text = response.text().await.expect("body");
+    if content_type.as_deref() == Some("text/xml; charset=utf-8") {
+        let code = format!("<errors><error><code>{}</code><description>", status.as_u16());
+        assert!(text.contains(&code), "{what}: {text}");
+        assert!(!text.contains("<script") && !text.contains("<img"), "{what}: markup not escaped: {text}");
+    } else {
+        assert_eq!(content_type.as_deref(), Some("application/json; charset=utf-8"), "{what}: {text}");
+        let body: Value = serde_json::from_str(&text).expect("JSON error list");
+        assert_eq!(body[0]["code"], status.as_u16(), "{what}: {body}");
+        assert!(!body[0]["description"].as_str().unwrap_or_default().is_empty(), "{what}: {body}");
+    }
+    status
+}
+
+/// Malformed, oversized and hostile input (wrong types, huge bodies, markup
+/// in text, path traversal in ids and codes, bad jurisdictions, bytes that are
+/// not UTF-8) is refused with a clear 4xx in JSON and in XML, never a 5xx, and
+/// files nothing; text with markup in it is taken as text and comes back
+/// escaped in XML.
+#[tokio::test]
+async fn hostile_input_is_refused_clearly_and_stores_nothing() {
+    let stack = stack().await;
+    let api_key = stack.api_key(PARIS, &["reports:write"]).await;
+    let description = "Un trou.";
+    let with = |name: &'static str, value: &'static str| -> Vec<(&str, &str)> {
+        let mut form: Vec<(&str, &str)> =
+            valid_post(&api_key, description).into_iter().filter(|(key, _)| *key != name).collect();
+        form.push((name, value));
+        form
+    };
+    let huge: &'static str = "x".repeat(70 * 1024).leak();
+    let long_text: &'static str = "é".repeat(5001).leak();
+
+    let forms: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        // Wrong types.
+        ("lat not a number", with("lat", "48,85")),
+        ("lat NaN", with("lat", "NaN")),
+        ("lat infinite", with("lat", "inf")),
+        ("lat overflowing", with("lat", "1e400")),
+        ("long empty", with("long", "")),
+        ("number attribute not a number", with("attribute[largeur]", "12cm")),
+        ("list attribute not a key", with("attribute[gravite]", "<script>alert(1)</script>")),
+        ("unknown attribute", with("attribute[../../etc/passwd]", "x")),
+        ("attribute without its closing bracket", with("attribute[gravite", "forte")),
+        ("email not an address", with("email", "<script>@x")),
+        // Bad jurisdictions.
+        ("empty jurisdiction", with("jurisdiction_id", "")),
+        ("jurisdiction too short", with("jurisdiction_id", "7505")),
+        ("jurisdiction not an INSEE code", with("jurisdiction_id", "2C004")),
+        ("jurisdiction with traversal", with("jurisdiction_id", "../75056")),
+        ("jurisdiction with markup", with("jurisdiction_id", "<script>alert(1)</script>")),
+        ("jurisdiction with a NUL", with("jurisdiction_id", "75056\0")),
+        ("jurisdiction not on Miroir", with("jurisdiction_id", "01001")),
+        // Path traversal and markup in the service code.
+        ("service code with traversal", with("service_code", "../voirie")),
+        ("service code with a slash", with("service_code", "voirie/../../x")),
+        ("service code with markup", with("service_code", "<img src=x onerror=alert(1)>")),
+        // Oversized.
+        ("description too long", with("description", long_text)),
+        ("address too long", with("address_string", long_text)),
+        ("body over the limit", with("description", huge)),
+        // Control characters.
+        ("NUL in the service code", with("service_code", "voi\0rie")),
+    ];
+    for format in ["json", "xml"] {
+        let path = format!("/open311/v2/requests.{format}");
+        for (what, form) in &forms {
+            let status = refused(stack.post(&path, form).await, &format!("{what} ({format})")).await;
+            if *what == "body over the limit" {
+                assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{what}");
+            }
+        }
+        // Bytes that are not UTF-8, a form that is not a form, and other bodies.
+        let bodies: [(&str, &str, Vec<u8>); 4] = [
+            ("not UTF-8", FORM, b"jurisdiction_id=75056&description=%FF%FE&service_code=voirie".to_vec()),
+            ("raw bytes", FORM, vec![0xff, 0xfe, 0x00, 0x01]),
+            ("multipart", "multipart/form-data; boundary=x", b"--x\r\n\r\n--x--".to_vec()),
+            ("XML", "text/xml", b"<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>".to_vec()),
+        ];
+        for (what, content_type, body) in bodies {
+            let response = stack
+                .http
+                .post(stack.url(&path))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            refused(response, &format!("{what} ({format})")).await;
+        }
+        // A bad Idempotency-Key.
+        let body: String =
+            form_urlencoded::Serializer::new(String::new()).extend_pairs(valid_post(&api_key, description)).finish();
+        let response = stack
+            .http
+            .post(stack.url(&path))
+            .header("content-type", FORM)
+            .header("idempotency-key", "x".repeat(101))
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        refused(response, &format!("Idempotency-Key too long ({format})")).await;
+
+        // Reads with hostile ids, codes, jurisdictions and filters.
+        let reads = [
+            format!("/open311/v2/requests/..%2F..%2Fetc%2Fpasswd.{format}?jurisdiction_id={PARIS}"),
+            format!("/open311/v2/requests/%3Cscript%3Ealert(1)%3C%2Fscript%3E.{format}?jurisdiction_id={PARIS}"),
+            format!("/open311/v2/tokens/..%2F..%2Fsecret.{format}?jurisdiction_id={PARIS}"),
+            format!("/open311/v2/services/..%2Fvoirie.{format}?jurisdiction_id={PARIS}"),
+            format!("/open311/v2/services/%3Cimg%20src%3Dx%3E.{format}?jurisdiction_id={PARIS}"),
+            format!("/open311/v2/services.{format}?jurisdiction_id=..%2F75056"),
+            format!("/open311/v2/services.{format}?jurisdiction_id=%3Cscript%3E"),
+            format!("/open311/v2/services.{format}"),
+            format!("/open311/v2/requests.{format}?jurisdiction_id={PARIS}&start_date=yesterday"),
+            format!("/open311/v2/requests.{format}?jurisdiction_id={PARIS}&status=%3Cscript%3E"),
+            format!("/open311/v2/requests.{format}?jurisdiction_id={PARIS}&jurisdiction_id={LYON}"),
+        ];
+        for read in &reads {
+            refused(stack.get(read).await, read).await;
+        }
+    }
+
+    // Nothing was filed by all this.
+    let listed =
+        json(stack.get(&format!("/open311/v2/requests.json?jurisdiction_id={PARIS}")).await, StatusCode::OK).await;
+    assert_eq!(listed, json!([]));
+
+    // Markup in text is text: filed as given, and escaped where XML shows it.
+    let script = "<script>alert('x')</script> & \"quotes\"";
+    let mut form = valid_post(&api_key, script);
+    form[5] = ("address_string", "<img src=x onerror=alert(1)>");
+    let id = {
+        let body = json(stack.post("/open311/v2/requests.json", &form).await, StatusCode::OK).await;
+        body[0]["service_request_id"].as_str().expect("id").to_owned()
+    };
+    let read =
+        json(stack.get(&format!("/open311/v2/requests/{id}.json?jurisdiction_id={PARIS}")).await, StatusCode::OK).await;
+    assert_eq!(read[0]["description"], script, "{read}");
+    assert_eq!(read[0]["address"], "<img src=x onerror=alert(1)>", "{read}");
+    let body =
+        xml(stack.get(&format!("/open311/v2/requests/{id}.xml?jurisdiction_id={PARIS}")).await, StatusCode::OK).await;
+    assert!(!body.contains("<script") && !body.contains("<img"), "{body}");
+    assert!(
+        body.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quotes&quot;")
+            || body.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; \"quotes\""),
+        "{body}"
+    );
+    assert!(body.contains("&lt;img src=x onerror=alert(1)&gt;"), "{body}");
+}

@@ -93,7 +93,7 @@ pub async fn register_commune(
     params(
         ("query" = Option<String>, Query,
             description = "Case-insensitive part of the name, or the start of an INSEE code", example = "renn"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default", minimum = 0, maximum = 100),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(
@@ -208,7 +208,7 @@ pub async fn reactivate_commune(
     operation_id = "list_role_changes",
     params(
         ("insee" = String, Path, description = "INSEE code of the commune", example = "35238"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default", minimum = 0, maximum = 100),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(
@@ -395,6 +395,8 @@ pub async fn list_clients(
         (status = 400, description = "Invalid input (e.g. an unknown scope)", body = ErrorBody),
         (status = 401, description = "No or bad bearer token", body = ErrorBody),
         (status = 403, description = "Not an administrator of this commune", body = ErrorBody),
+        (status = 409, description = "A retry with the Idempotency-Key of a client already created: its secret \
+                                      was shown once and is not shown again", body = ErrorBody),
         (status = 503, description = "Service temporarily unavailable", body = ErrorBody),
     ),
     security(("bearer" = [])),

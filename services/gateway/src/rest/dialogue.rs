@@ -256,7 +256,7 @@ pub async fn ask_question(
         ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
         ("overdue_only" = Option<bool>, Query,
             description = "Only open questions past the commune's answer commitment (default false)"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("q" = Option<String>, Query,
             description = "Words that must all appear in the title or body (accents and case ignored, each word \
                            matching a word start); at most 200 characters", example = "cantine"),
@@ -464,7 +464,7 @@ pub async fn submit_proposal(
         ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
         ("awaiting_answer_only" = Option<bool>, Query,
             description = "Only proposals whose threshold obliges an answer not yet given (default false)"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("q" = Option<String>, Query,
             description = "Words that must all appear in the title or body (accents and case ignored, each word \
                            matching a word start); at most 200 characters", example = "jardin"),
@@ -740,7 +740,7 @@ pub async fn post_comment(
         ("target" = String, Query,
             description = "What is commented: `publications/{id}`, `reports/{id}` or `proposals/{id}`",
             example = "proposals/0190c0de-0000-7000-8000-0000000000d1"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(
@@ -940,7 +940,7 @@ pub async fn resolve_appeal(
     operation_id = "list_moderation_log",
     params(
         ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(
@@ -971,7 +971,7 @@ pub async fn list_moderation_log(
     operation_id = "list_flagged_content",
     params(
         ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
     ),
     responses(

@@ -61,14 +61,37 @@ pub(crate) fn is_json(headers: &HeaderMap) -> bool {
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, GatewayError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
     // Trailing content after the value (`{...} garbage`) is a syntax error.
-    deserializer.end().map_err(|error| GatewayError::InvalidRequest {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| GatewayError::InvalidRequest {
         message: format!("the request body is not valid JSON: {error}"),
         violations: Vec::new(),
     })?;
-    Ok(value)
+    integral_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(json_error)
+}
+
+/// Writes every number without a fractional part as an integer: in JSON
+/// (and JSON Schema), `7.0` is the integer 7, which some clients send for
+/// any number; serde would refuse it where an integer is expected. Numbers
+/// beyond what an `i64` / `u64` holds are left as they are.
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|f| number.is_f64() && f.fract() == 0.0) {
+                // Exact: an integral f64 within these bounds converts without loss.
+                if (0.0..2.0 * TWO_63).contains(&float) {
+                    *value = Value::from(float as u64);
+                } else if (-TWO_63..0.0).contains(&float) {
+                    *value = Value::from(float as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(members) => members.values_mut().for_each(integral_numbers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
 }
 
 fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> GatewayError {
@@ -262,9 +285,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
             })?;
         let page_size = match params.get("page_size").map(|v| v.trim()) {
             None | Some("") => 0,
-            Some(raw) => {
-                raw.parse().map_err(|_| GatewayError::invalid_field("page_size", "must be a number from 1 to 100"))?
-            }
+            Some(raw) => raw.parse().map_err(|_| {
+                GatewayError::invalid_field("page_size", "must be a whole number from 0 (the default size) to 100")
+            })?,
         };
         Ok(PageQuery { page_size, page_token: params.get("page_token").cloned().unwrap_or_default() })
     }
@@ -431,16 +454,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Forwarded {
     }
 }
 
-/// The `Idempotency-Key` header, or empty (the gRPC "no key").
+/// The longest `Idempotency-Key`, in characters (the services' limit).
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 100;
+
+/// The `Idempotency-Key` header, or empty (the gRPC "no key"): 1 to 100
+/// printable ASCII characters (space included, but not only spaces), which
+/// is what [`IDEMPOTENCY_KEY_PATTERN`] says in the OpenAPI document.
 fn idempotency_key(headers: &HeaderMap) -> Result<String, GatewayError> {
     match headers.get(IDEMPOTENCY_KEY) {
         None => Ok(String::new()),
         Some(value) => match value.to_str() {
-            Ok(key) if !key.trim().is_empty() => Ok(key.to_owned()),
+            Ok(key) if is_idempotency_key(key) => Ok(key.to_owned()),
             _ => Err(GatewayError::invalid_field(IDEMPOTENCY_KEY, "must be 1 to 100 printable ASCII characters")),
         },
     }
 }
+
+/// An acceptable `Idempotency-Key` value.
+pub(crate) fn is_idempotency_key(key: &str) -> bool {
+    (1..=MAX_IDEMPOTENCY_KEY_CHARS).contains(&key.len())
+        && key.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !key.trim().is_empty()
+}
+
+/// [`is_idempotency_key`] as a regular expression, for the OpenAPI document:
+/// HTTP drops the spaces and tabs around a header value, so they may be sent.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[\\t ]*[!-~](?:[ -~]*[!-~])?[\\t ]*$";
 
 /// What a call to an RPC that ignores the caller forwards (sign-up, log-in,
 /// refresh, the public commune pages…): the idempotency key, never the
@@ -492,6 +531,21 @@ mod tests {
             violation(r#"{"title": "x", "location": {"latitude": "n"}}"#).1.as_deref(),
             Some("location.latitude")
         );
+    }
+
+    #[test]
+    fn integral_numbers_are_integers() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct Numbers {
+            days: u32,
+            delta: i64,
+            ratio: f64,
+        }
+        let parsed = parse_json::<Numbers>(br#"{"days": 7.0, "delta": -3.0, "ratio": 2.0}"#);
+        assert_eq!(parsed.ok(), Some(Numbers { days: 7, delta: -3, ratio: 2.0 }));
+        for bad in [r#"{"days": 7.5, "delta": 0, "ratio": 0}"#, r#"{"days": 1e30, "delta": 0, "ratio": 0}"#] {
+            assert!(parse_json::<Numbers>(bad.as_bytes()).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -552,6 +606,10 @@ mod tests {
         assert!(check_report_id("x").is_err());
         assert!(check_client_id("0190c0de-0000-7000-8000-000000000000").is_ok());
         assert!(check_client_id("c1").is_ok());
+        assert!(is_idempotency_key("req-1") && is_idempotency_key("a b") && is_idempotency_key(&"x".repeat(100)));
+        for bad in ["", " ", "\tx", "é", "a\u{7f}", &"x".repeat(101)] {
+            assert!(!is_idempotency_key(bad), "{bad:?}");
+        }
         for bad in ["", ".", "..", "a/b", "a%2Fb", "é", &"x".repeat(101)] {
             assert!(check_client_id(bad).is_err(), "{bad}");
         }

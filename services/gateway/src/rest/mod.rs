@@ -44,11 +44,41 @@ pub mod submission;
 pub mod triage;
 
 use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::error::GatewayError;
 
-/// Every `/api/v1` route, relative to that prefix.
+/// Every `/api/v1` route, relative to that prefix; the operations that need
+/// a bearer token refuse a request without one first ([`require_credentials`]).
 pub fn routes() -> Router<AppState> {
+    routes_without_authentication().route_layer(axum::middleware::from_fn(require_credentials))
+}
+
+/// Authentication before validation: a request without an `Authorization`
+/// header to an operation the OpenAPI document says needs a bearer token is
+/// refused (401) before its path, headers or body are read, so that an
+/// anonymous caller learns nothing from the validation errors, and a client
+/// missing its token is told so rather than about another mistake. The
+/// token itself is still checked by the service that answers.
+async fn require_credentials(path: Option<MatchedPath>, request: Request, next: Next) -> Response {
+    // Inside the nested router the matched path may lack the `/api/v1` prefix.
+    let needs = path.is_some_and(|path| {
+        let path = path.as_str();
+        let full = if path.starts_with("/api/") { path.to_owned() } else { format!("/api/v1{path}") };
+        crate::openapi::needs_credentials(request.method(), &full)
+    });
+    if needs && !request.headers().contains_key(header::AUTHORIZATION) {
+        return GatewayError::Upstream(tonic::Status::unauthenticated("this operation needs a bearer token"))
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn routes_without_authentication() -> Router<AppState> {
     reports::routes()
         .merge(triage::routes())
         .merge(categories::routes())

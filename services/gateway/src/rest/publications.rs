@@ -195,7 +195,7 @@ pub async fn create_draft(
         ("status" = Option<String>, Query,
             description = "Only this status: `draft`, `scheduled`, `published` or `archived`",
             example = "published"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("q" = Option<String>, Query,
             description = "Words that must all appear in the title or body (accents and case ignored, each word \
                            matching a word start); at most 200 characters", example = "ecole"),

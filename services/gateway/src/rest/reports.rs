@@ -144,7 +144,7 @@ pub async fn submit_report(
     operation_id = "list_reports",
     params(
         ("insee" = String, Path, description = "INSEE code of the commune", example = "75056"),
-        ("page_size" = Option<i32>, Query, description = "1 to 100, default 20", minimum = 1, maximum = 100),
+        ("page_size" = Option<i32>, Query, description = "1 to 100; 0 or absent: the default, 20", minimum = 0, maximum = 100),
         ("page_token" = Option<String>, Query, description = "`next_page_token` of the previous page"),
         ("status" = Option<Vec<String>>, Query, explode = true,
             description = "Only these statuses: `new`, `acknowledged`, `in_progress`, `resolved`, `rejected`, \

@@ -124,15 +124,18 @@ impl ReportsApi {
         let request_id = parse::request_id(&request.request_id)?;
         let note_id = uuid::Uuid::now_v7().to_string();
         let author = principal.actor().unwrap_or_default();
-        self.run(principal, &commune, &report_id, request_id.clone(), || Command::AddNote {
-            commune: commune.to_string(),
-            report_id: report_id.clone(),
-            note_id: note_id.clone(),
-            author: author.clone(),
-            text: request.text.clone(),
-        })
-        .await?;
-        let notes = query::notes(self.store.database(), &report_id).await?;
+        let (report, _) = self
+            .run(principal, &commune, &report_id, request_id.clone(), || Command::AddNote {
+                commune: commune.to_string(),
+                report_id: report_id.clone(),
+                note_id: note_id.clone(),
+                author: author.clone(),
+                text: request.text.clone(),
+            })
+            .await?;
+        // The report the command went to: on a retry, the first attempt's, which an
+        // idempotency key reused on another report still names.
+        let notes = query::notes(self.store.database(), &report.report_id).await?;
         // A retry answers with the note its first attempt wrote (the last by this author).
         let note = notes
             .iter()
