@@ -26,6 +26,8 @@ const PASSWORD: &str = "une mairie bien gardée";
 const PARIS: &str = "75056";
 const CLIENTS: usize = 3;
 const QUESTIONS_PER_CLIENT: usize = 6;
+/// Each client's pause between two calls: about 30 reports a second in all.
+const PACE: Duration = Duration::from_millis(100);
 
 /// A port nobody listens on now: each component keeps its address across restarts, as a Kubernetes Service does.
 fn free_port() -> u16 {
@@ -163,6 +165,8 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
         load.push(tokio::spawn(async move {
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
+                // A steady load, not a flood: the other tests share the machine.
+                tokio::time::sleep(PACE).await;
                 n += 1;
                 let key = format!("client{i}-report{n}");
                 let report = json!({"category": "voirie", "title": format!("Signalement {key}"),
