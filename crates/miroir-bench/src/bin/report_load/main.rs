@@ -20,9 +20,6 @@
 //! calls are counted apart and make the run fail. Machines are noisy: compare
 //! the ratio to the baseline across runs, not the raw figures.
 
-mod load;
-mod platform;
-
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,11 +31,12 @@ use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use futures::future::try_join_all;
 use miroir_platform::storage::{Database, PoolConfig};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Executor;
 
-use crate::load::{BASELINE_TABLE, Inserter, Outcome, Phase, Submitter};
-use crate::platform::{Process, Throwaway, admin, miroir_bin};
+use miroir_bench::api::{self, http_client};
+use miroir_bench::load::{self, BASELINE_TABLE, Inserter, Outcome, Phase, Submitter};
+use miroir_bench::platform::{Interrupted, Process, Throwaway, admin, delete_streams, interruptible, miroir_bin};
 
 /// The commune the reports are filed in (registered by `miroir admin`), and a
 /// point inside it.
@@ -56,7 +54,6 @@ const BASELINE_PAYLOAD: usize = 300;
 const MAX_PHASE: Duration = Duration::from_secs(13 * 60);
 /// How long reports may take to learn the commune (from identity's stream).
 const ACCEPT_TIMEOUT: Duration = Duration::from_secs(60);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -137,18 +134,6 @@ struct Measured {
     /// Anything else that went wrong but did not spoil the figures (a process that did not stop cleanly…).
     problems: Vec<String>,
 }
-
-/// Ctrl-C: stop, clean up, exit.
-#[derive(Debug)]
-struct Interrupted;
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted")
-    }
-}
-
-impl std::error::Error for Interrupted {}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -287,14 +272,6 @@ fn ms(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.2}"))
 }
 
-/// Runs `work`, or stops at Ctrl-C (dropping `work` kills the processes it started).
-async fn interruptible<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-    tokio::select! {
-        result = work => result,
-        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Embedded mode
 
@@ -349,7 +326,7 @@ async fn microservices(setup: &Setup) -> anyhow::Result<Measured> {
             problems.push(format!("cleanup: {error:#}"));
         }
     }
-    if let Err(error) = delete_streams(&setup.nats_url, &prefix).await {
+    if let Err(error) = delete_streams(&setup.nats_url, &prefix, &["identity", "reports"]).await {
         problems.push(format!("cleanup of the NATS streams {}_*: {error:#}", prefix.to_uppercase()));
     }
     match &mut measured {
@@ -413,24 +390,11 @@ async fn microservices_in(
     Ok(Measured { load, baseline, problems })
 }
 
-async fn delete_streams(nats_url: &str, prefix: &str) -> anyhow::Result<()> {
-    let bus = miroir_bus::JetStreamBus::connect(nats_url, prefix).await.context("cannot connect to NATS")?;
-    for service in ["identity", "reports"] {
-        // A stream that was never created is fine.
-        let _ = bus.context().delete_stream(bus.stream_name(service)).await;
-    }
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------
 // Both modes
 
 fn register_commune() -> [&'static str; 7] {
     ["register-commune", "--insee", COMMUNE, "--name", "Paris", "--department", "75"]
-}
-
-fn http_client() -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().context("cannot build an HTTP client")
 }
 
 /// Raw single-row inserts, one transaction each, `concurrency` clients, into
@@ -491,39 +455,7 @@ async fn submissions(setup: &Setup, mode: &str, site: SocketAddr) -> anyhow::Res
 /// Signs up resident `i` of the commune and signs them in: their access token.
 async fn resident(http: &reqwest::Client, site: SocketAddr, i: usize) -> anyhow::Result<String> {
     let email = format!("banc-{i}@example.fr");
-    let signed_up = http
-        .post(format!("http://{site}/api/v1/auth/signup"))
-        .json(&json!({
-            "email": email,
-            "password": RESIDENT_PASSWORD,
-            "display_name": format!("Banc d'essai {i}"),
-            "commune": COMMUNE,
-        }))
-        .send()
-        .await
-        .context("sign-up")?;
-    expect_status(signed_up, reqwest::StatusCode::CREATED, "sign-up").await?;
-    let session = http
-        .post(format!("http://{site}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": RESIDENT_PASSWORD}))
-        .send()
-        .await
-        .context("login")?;
-    let session = expect_status(session, reqwest::StatusCode::OK, "login").await?;
-    session["access_token"].as_str().map(str::to_owned).context("login answered without an access_token")
-}
-
-async fn expect_status(
-    response: reqwest::Response,
-    expected: reqwest::StatusCode,
-    what: &str,
-) -> anyhow::Result<Value> {
-    let status = response.status();
-    let text = response.text().await.with_context(|| format!("{what}: reading the answer"))?;
-    if status != expected {
-        bail!("{what} answered {status} (expected {expected}): {text}");
-    }
-    serde_json::from_str(&text).with_context(|| format!("{what} answered something that is not JSON: {text}"))
+    api::sign_up(http, site, COMMUNE, &email, RESIDENT_PASSWORD, &format!("Banc d'essai {i}")).await
 }
 
 /// The reports service learns communes from identity (over JetStream in the

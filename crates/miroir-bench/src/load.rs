@@ -1,7 +1,7 @@
 //! The closed-loop driver: N workers, each sending its next request as soon
-//! as the previous one answered, for a warm-up then a measured window; and
-//! the two kinds of worker, report submissions over HTTP and raw single-row
-//! inserts.
+//! as the previous one answered, for a warm-up then a measured window; what
+//! it measured, by kind of request; and two kinds of worker, report
+//! submissions over HTTP and raw single-row inserts.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -21,7 +21,9 @@ pub struct Failure {
 
 /// One concurrent client. Each owns its connection or HTTP client.
 pub trait Worker: Send + 'static {
-    fn call(&mut self) -> impl Future<Output = Result<(), Failure>> + Send;
+    /// One request: what kind of request it was (a short label, `report
+    /// submission`, `GET report page`…), and whether it succeeded.
+    fn call(&mut self) -> impl Future<Output = (&'static str, Result<(), Failure>)> + Send;
 }
 
 /// The warm-up and the measured window of a phase.
@@ -32,45 +34,70 @@ pub struct Phase {
 }
 
 /// What a phase measured.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Outcome {
-    /// Latencies of the calls that succeeded and finished inside the window, µs, sorted.
-    latencies_us: Vec<u64>,
+    /// The calls that succeeded and finished inside the window: (latency µs,
+    /// request label), sorted by latency.
+    samples: Vec<(u64, &'static str)>,
     window: Duration,
-    /// Failures during the whole phase (warm-up included): kind → (count, first detail).
-    pub errors: BTreeMap<String, (u64, String)>,
+    /// Failures during the whole phase (warm-up included): (request label,
+    /// failure kind) → (count, first detail).
+    pub errors: BTreeMap<(&'static str, String), (u64, String)>,
 }
 
 impl Outcome {
     pub fn successes(&self) -> usize {
-        self.latencies_us.len()
+        self.samples.len()
     }
 
     pub fn per_second(&self) -> f64 {
-        self.latencies_us.len() as f64 / self.window.as_secs_f64().max(1e-9)
+        self.samples.len() as f64 / self.window.as_secs_f64().max(1e-9)
     }
 
     /// The `p`-th percentile (0..=100) of the successful calls' latencies, in ms (nearest rank).
     pub fn percentile_ms(&self, p: f64) -> Option<f64> {
-        percentile(&self.latencies_us, p).map(|us| us as f64 / 1000.0)
+        percentile(&self.samples, p).map(|(us, _)| us as f64 / 1000.0)
     }
 
     pub fn error_count(&self) -> u64 {
         self.errors.values().map(|(count, _)| count).sum()
     }
 
-    /// `HTTP 503 ×12 (first: …); transport ×1 (first: …)`.
+    /// `report submission: HTTP 503 ×12 (first: …); GET home page: transport ×1 (first: …)`.
     pub fn error_summary(&self) -> String {
         self.errors
             .iter()
-            .map(|(kind, (count, first))| format!("{kind} ×{count} (first: {first})"))
+            .map(|((label, kind), (count, first))| format!("{label}: {kind} ×{count} (first: {first})"))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// The same phase, only the requests whose label passes `keep` (calls and failures).
+    pub fn only(&self, keep: impl Fn(&str) -> bool) -> Outcome {
+        Outcome {
+            samples: self.samples.iter().filter(|(_, label)| keep(label)).copied().collect(),
+            window: self.window,
+            errors: self
+                .errors
+                .iter()
+                .filter(|((label, _), _)| keep(label))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        }
+    }
+
+    /// The labels of the requests it saw (succeeded or failed), sorted.
+    pub fn labels(&self) -> Vec<&'static str> {
+        let mut labels: Vec<&'static str> =
+            self.samples.iter().map(|(_, label)| *label).chain(self.errors.keys().map(|(label, _)| *label)).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        labels
     }
 }
 
 /// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
+fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
     if sorted.is_empty() {
         return None;
     }
@@ -94,16 +121,16 @@ pub async fn drive<W: Worker>(workers: Vec<W>, phase: Phase) -> anyhow::Result<O
                 if sent >= end {
                     break;
                 }
-                let result = worker.call().await;
+                let (label, result) = worker.call().await;
                 let done = Instant::now();
                 match result {
                     Ok(()) if done >= measure_from && done <= end => {
                         let micros = u64::try_from((done - sent).as_micros()).unwrap_or(u64::MAX);
-                        outcome.latencies_us.push(micros);
+                        outcome.samples.push((micros, label));
                     }
                     Ok(()) => {}
                     Err(failure) => {
-                        let entry = outcome.errors.entry(failure.kind).or_insert((0, failure.detail));
+                        let entry = outcome.errors.entry((label, failure.kind)).or_insert((0, failure.detail));
                         entry.0 += 1;
                     }
                 }
@@ -114,12 +141,12 @@ pub async fn drive<W: Worker>(workers: Vec<W>, phase: Phase) -> anyhow::Result<O
     let mut total = Outcome { window: phase.duration, ..Outcome::default() };
     while let Some(joined) = tasks.join_next().await {
         let outcome = joined.map_err(|e| anyhow::anyhow!("a load worker panicked: {e}"))?;
-        total.latencies_us.extend(outcome.latencies_us);
-        for (kind, (count, first)) in outcome.errors {
-            total.errors.entry(kind).or_insert((0, first)).0 += count;
+        total.samples.extend(outcome.samples);
+        for (key, (count, first)) in outcome.errors {
+            total.errors.entry(key).or_insert((0, first)).0 += count;
         }
     }
-    total.latencies_us.sort_unstable();
+    total.samples.sort_unstable();
     Ok(total)
 }
 
@@ -133,7 +160,13 @@ pub struct Submitter {
 }
 
 impl Worker for Submitter {
-    async fn call(&mut self) -> Result<(), Failure> {
+    async fn call(&mut self) -> (&'static str, Result<(), Failure>) {
+        ("report submission", self.submit().await)
+    }
+}
+
+impl Submitter {
+    async fn submit(&mut self) -> Result<(), Failure> {
         let response = self
             .http
             .post(&self.url)
@@ -155,7 +188,8 @@ impl Worker for Submitter {
     }
 }
 
-fn transport(error: reqwest::Error) -> Failure {
+/// A failed HTTP exchange: `timeout` or `transport`, with the error's chain.
+pub fn transport(error: reqwest::Error) -> Failure {
     let kind = if error.is_timeout() { "timeout" } else { "transport" };
     Failure { kind: kind.to_owned(), detail: shorten(&chain(&error)) }
 }
@@ -172,7 +206,13 @@ pub struct Inserter {
 pub const BASELINE_TABLE: &str = "CREATE TABLE bench_baseline (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)";
 
 impl Worker for Inserter {
-    async fn call(&mut self) -> Result<(), Failure> {
+    async fn call(&mut self) -> (&'static str, Result<(), Failure>) {
+        ("insert", self.insert().await)
+    }
+}
+
+impl Inserter {
+    async fn insert(&mut self) -> Result<(), Failure> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut tx = self.db.begin_write().await.map_err(database)?;
         sqlx::query("INSERT INTO bench_baseline (id, payload) VALUES ($1, $2)")
@@ -201,7 +241,8 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-fn shorten(text: &str) -> String {
+/// At most 300 characters of `text`, trimmed (an error body to show).
+pub fn shorten(text: &str) -> String {
     const MAX: usize = 300;
     let text = text.trim();
     match text.char_indices().nth(MAX) {
@@ -222,7 +263,23 @@ mod tests {
         assert_eq!(percentile(&values, 100.0), Some(100));
         assert_eq!(percentile(&values, 0.0), Some(1));
         assert_eq!(percentile(&[7], 99.0), Some(7));
-        assert_eq!(percentile(&[], 50.0), None);
+        assert_eq!(percentile::<u64>(&[], 50.0), None);
+    }
+
+    #[test]
+    fn outcomes_split_by_label() {
+        let outcome = Outcome {
+            samples: vec![(1, "read"), (2, "write"), (3, "read")],
+            window: Duration::from_secs(1),
+            errors: BTreeMap::from([(("write", "HTTP 500".to_owned()), (2, "boom".to_owned()))]),
+        };
+        let reads = outcome.only(|label| label == "read");
+        assert_eq!((reads.successes(), reads.error_count()), (2, 0));
+        assert_eq!(reads.percentile_ms(100.0), Some(0.003));
+        let writes = outcome.only(|label| label == "write");
+        assert_eq!((writes.successes(), writes.error_count()), (1, 2));
+        assert_eq!(writes.error_summary(), "write: HTTP 500 ×2 (first: boom)");
+        assert_eq!(outcome.labels(), ["read", "write"]);
     }
 
     #[test]

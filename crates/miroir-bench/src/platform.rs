@@ -1,7 +1,8 @@
 //! Running the platform as real processes: `miroir admin`, `miroir up` and
 //! `miroir serve …` started with their ports picked by the system, the
 //! addresses read from their JSON logs, readiness awaited on `/readyz`; and
-//! the throwaway PostgreSQL databases of the microservices mode.
+//! the throwaway PostgreSQL databases and NATS streams of the microservices
+//! mode; each process's peak memory; Ctrl-C.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -37,7 +38,7 @@ pub fn miroir_bin(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     if !path.is_file() {
         bail!(
             "the miroir binary is not at {}: build it with `cargo build --release -p miroir -p miroir-bench` \
-             (it lands beside report_load), or pass --miroir <path>",
+             (it lands beside this program), or pass --miroir <path>",
             path.display()
         );
     }
@@ -170,6 +171,25 @@ impl Process {
         }
     }
 
+    /// What it runs: `miroir serve reports`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its peak resident memory so far, in KiB: `VmHWM` in `/proc/<pid>/status`
+    /// (Linux). `None` where that cannot be read.
+    pub fn peak_memory_kib(&self) -> Option<u64> {
+        peak_memory_kib(&format!("/proc/{}/status", self.child.id()?))
+    }
+
+    /// Resets its peak resident memory to its current resident memory (Linux
+    /// ≥ 4.0: `5` into `/proc/<pid>/clear_refs`), so that the next
+    /// [`Process::peak_memory_kib`] covers what happens from now on. False
+    /// where that is not possible.
+    pub fn reset_peak_memory(&self) -> bool {
+        self.child.id().is_some_and(|pid| std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok())
+    }
+
     /// Its last output lines.
     fn tail(&self) -> String {
         self.lines(|_| true).join("\n")
@@ -214,6 +234,58 @@ async fn read_lines(
             tail.push_back(line);
         }
     }
+}
+
+/// This program's own peak resident memory, in KiB (`VmHWM`; Linux).
+pub fn own_peak_memory_kib() -> Option<u64> {
+    peak_memory_kib("/proc/self/status")
+}
+
+/// Resets this program's own peak resident memory (see [`Process::reset_peak_memory`]).
+pub fn reset_own_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn peak_memory_kib(status_file: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(status_file).ok()?;
+    vm_hwm_kib(&status)
+}
+
+/// `VmHWM:     12345 kB` → 12345.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
+}
+
+/// Ctrl-C: stop, clean up, exit.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Runs `work`, or stops at Ctrl-C with [`Interrupted`] (dropping `work`
+/// kills the processes it started).
+pub async fn interruptible<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::select! {
+        result = work => result,
+        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+    }
+}
+
+/// Deletes the JetStream streams of these services under `prefix` (those
+/// never created are fine).
+pub async fn delete_streams(nats_url: &str, prefix: &str, services: &[&str]) -> anyhow::Result<()> {
+    let bus = miroir_bus::JetStreamBus::connect(nats_url, prefix).await.context("cannot connect to NATS")?;
+    for service in services {
+        let _ = bus.context().delete_stream(bus.stream_name(service)).await;
+    }
+    Ok(())
 }
 
 /// A PostgreSQL database created for this run, dropped by [`Throwaway::drop_database`].
@@ -267,7 +339,14 @@ fn database_url(admin_url: &str, name: &str) -> anyhow::Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::database_url;
+    use super::{database_url, vm_hwm_kib};
+
+    #[test]
+    fn peak_memory_is_read_from_the_status_file() {
+        let status = "Name:\tmiroir\nVmPeak:\t  900000 kB\nVmHWM:\t   51234 kB\nVmRSS:\t   40000 kB\n";
+        assert_eq!(vm_hwm_kib(status), Some(51234));
+        assert_eq!(vm_hwm_kib("Name:\tkthreadd\n"), None);
+    }
 
     #[test]
     fn database_urls_keep_the_server_and_options() {
