@@ -95,7 +95,18 @@ impl TransparencyApi {
         if let Some(cached) = self.dashboards.get(&key, &fingerprint) {
             return Ok(cached);
         }
-        let facts = read::facts(&self.db, &scope).await?;
+        // The facts and the positions they reflect: read the positions again after the facts, and once more if
+        // the logs moved in between, so that a quiet platform answers positions that match its figures exactly.
+        let mut fingerprint = fingerprint;
+        let mut facts = read::facts(&self.db, &scope).await?;
+        for _ in 0..3 {
+            let after = self.fingerprint().await?;
+            if after == fingerprint {
+                break;
+            }
+            fingerprint = after;
+            facts = read::facts(&self.db, &scope).await?;
+        }
         let name = match &scope {
             Scope::Commune(code) => {
                 let Some(commune) = facts.communes.first() else {
