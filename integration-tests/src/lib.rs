@@ -109,3 +109,50 @@ impl Drop for Process {
         let _ = self.child.wait();
     }
 }
+
+/// The REST calls the process tests make through the gateway, as a client would.
+pub mod rest {
+    use std::time::Duration;
+
+    use serde_json::{Value, json};
+
+    /// Signs in and answers the access token.
+    pub async fn login(http: &reqwest::Client, site: &str, email: &str, password: &str) -> String {
+        let session: Value = http
+            .post(format!("{site}/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login")
+            .error_for_status()
+            .expect("200")
+            .json()
+            .await
+            .expect("json");
+        session["access_token"].as_str().expect("access token").to_owned()
+    }
+
+    /// Posts `body` as `bearer` and answers the JSON of a success (anything else fails the test).
+    pub async fn post(http: &reqwest::Client, url: &str, bearer: &str, body: &Value) -> Value {
+        let response = http.post(url).bearer_auth(bearer).json(body).send().await.expect("post");
+        let status = response.status();
+        let answer: Value = response.json().await.expect("json");
+        assert!(status.is_success(), "{url}: {status} {answer}");
+        answer
+    }
+
+    /// Posts until the service has learned the commune (400 before), as a client would retry.
+    pub async fn post_until_known(http: &reqwest::Client, url: &str, bearer: &str, body: &Value) -> Value {
+        for _ in 0..200 {
+            let response = http.post(url).bearer_auth(bearer).json(body).send().await.expect("post");
+            let status = response.status();
+            let answer: Value = response.json().await.expect("json");
+            if status.is_success() {
+                return answer;
+            }
+            assert_eq!(status, 400, "only 'unknown commune' while the service catches up: {answer}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{url}: the commune never became known");
+    }
+}

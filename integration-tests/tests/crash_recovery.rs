@@ -7,6 +7,7 @@
 use std::process::Command;
 use std::time::Duration;
 
+use miroir_integration_tests::rest::login;
 use miroir_integration_tests::{Process, miroir_bin, nats_url};
 use miroir_platform::storage::testing::TestDatabase;
 use serde_json::{Value, json};
@@ -79,7 +80,7 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
         "location": {"latitude": 48.8686, "longitude": 2.3314, "address": "rue de la Paix"}
     });
     let mut submitted = Value::Null;
-    let mayor = login(&http, &site, "maire@example.fr").await;
+    let mayor = login(&http, &site, "maire@example.fr", PASSWORD).await;
     for _ in 0..200 {
         let response = http
             .post(&api)
@@ -110,7 +111,7 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
 
     let acknowledged: Value = http
         .post(format!("{report_url}/acknowledge"))
-        .bearer_auth(login(&http, &site, "maire@example.fr").await)
+        .bearer_auth(login(&http, &site, "maire@example.fr", PASSWORD).await)
         .json(&json!({"message": "Équipe voirie prévenue."}))
         .send()
         .await
@@ -150,21 +151,6 @@ async fn a_report_survives_sigkill_of_the_reports_process() {
     assert!(identity.terminate().success(), "SIGTERM stops identity cleanly");
     let _ = jetstream.delete_stream(&stream_name).await;
     let _ = jetstream.delete_stream(format!("{}_IDENTITY", prefix.to_uppercase())).await;
-}
-
-async fn login(http: &reqwest::Client, site: &str, email: &str) -> String {
-    let session: Value = http
-        .post(format!("{site}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .error_for_status()
-        .expect("200")
-        .json()
-        .await
-        .expect("json");
-    session["access_token"].as_str().expect("access token").to_owned()
 }
 
 async fn wait_for_ok(http: &reqwest::Client, url: &str) -> Value {

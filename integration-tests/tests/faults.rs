@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use miroir_integration_tests::rest::login;
 use miroir_integration_tests::{Process, miroir_bin, nats_url};
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::transparency::v1 as tr;
@@ -132,7 +133,7 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
             json!({"email": email, "password": PASSWORD, "display_name": format!("Habitant {i}"), "commune": PARIS});
         let response = client.post(format!("{site}/api/v1/auth/signup")).json(&signup).send().await.expect("signup");
         assert!(response.status().is_success(), "signup: {}", response.status());
-        residents.push(login(&client, &site, &email).await);
+        residents.push(login(&client, &site, &email, PASSWORD).await);
     }
     // Until reports and dialogue learned the commune from identity's stream, they refuse it: wait once.
     let probe = json!({"category": "voirie", "title": "Premier signalement", "description": "Avant les pannes.",
@@ -360,19 +361,4 @@ async fn call_until_done(
         assert!(Instant::now() < deadline, "{url} with key {key}: no success in {patience:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-async fn login(http: &reqwest::Client, site: &str, email: &str) -> String {
-    let session: Value = http
-        .post(format!("{site}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .error_for_status()
-        .expect("200")
-        .json()
-        .await
-        .expect("json");
-    session["access_token"].as_str().expect("access token").to_owned()
 }

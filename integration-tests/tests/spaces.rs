@@ -7,6 +7,7 @@
 use std::process::Command;
 use std::time::Duration;
 
+use miroir_integration_tests::rest::{login, post, post_until_known};
 use miroir_integration_tests::{Process, miroir_bin, nats_url};
 use miroir_platform::storage::testing::TestDatabase;
 use serde_json::{Value, json};
@@ -66,7 +67,7 @@ async fn the_mayor_publishes_and_answers_through_real_processes() {
     let site = format!("http://{}", gateway.address("http"));
     let api = format!("{site}/api/v1/communes/{PARIS}");
     let http = reqwest::Client::new();
-    let mayor = login(&http, &site, "maire@example.fr").await;
+    let mayor = login(&http, &site, "maire@example.fr", PASSWORD).await;
     let signup =
         json!({"email": "habitante@example.fr", "password": PASSWORD, "display_name": "Anne", "commune": PARIS});
     http.post(format!("{site}/api/v1/auth/signup"))
@@ -76,7 +77,7 @@ async fn the_mayor_publishes_and_answers_through_real_processes() {
         .expect("signup")
         .error_for_status()
         .expect("201");
-    let resident = login(&http, &site, "habitante@example.fr").await;
+    let resident = login(&http, &site, "habitante@example.fr", PASSWORD).await;
 
     // Each service learns the commune from identity's stream: until then, 400 "unknown commune".
     let project = json!({
@@ -131,42 +132,4 @@ async fn the_mayor_publishes_and_answers_through_real_processes() {
         assert!(process.terminate().success(), "SIGTERM stops each process cleanly");
     }
     let _ = jetstream.delete_stream(format!("{}_IDENTITY", prefix.to_uppercase())).await;
-}
-
-async fn post(http: &reqwest::Client, url: &str, bearer: &str, body: &Value) -> Value {
-    let response = http.post(url).bearer_auth(bearer).json(body).send().await.expect("post");
-    let status = response.status();
-    let answer: Value = response.json().await.expect("json");
-    assert!(status.is_success(), "{url}: {status} {answer}");
-    answer
-}
-
-/// Posts until the service has learned the commune (400 before), as a client would retry.
-async fn post_until_known(http: &reqwest::Client, url: &str, bearer: &str, body: &Value) -> Value {
-    for _ in 0..200 {
-        let response = http.post(url).bearer_auth(bearer).json(body).send().await.expect("post");
-        let status = response.status();
-        let answer: Value = response.json().await.expect("json");
-        if status.is_success() {
-            return answer;
-        }
-        assert_eq!(status, 400, "only 'unknown commune' while the service catches up: {answer}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{url}: the commune never became known");
-}
-
-async fn login(http: &reqwest::Client, site: &str, email: &str) -> String {
-    let session: Value = http
-        .post(format!("{site}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .error_for_status()
-        .expect("200")
-        .json()
-        .await
-        .expect("json");
-    session["access_token"].as_str().expect("access token").to_owned()
 }
