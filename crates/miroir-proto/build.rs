@@ -14,6 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .file_descriptor_set_path(&descriptor_path)
         .skip_protoc_run()
+        // A malformed request is INVALID_ARGUMENT, not prost's INTERNAL (src/codec.rs).
+        .codec_path("crate::codec::Codec")
         // `prost::Name` on every message: events are stored under their full protobuf name.
         .compile_fds_with_config(fds, {
             let mut config = tonic_prost_build::Config::new();

@@ -46,6 +46,8 @@ pub fn nats_url() -> String {
 pub struct Process {
     child: Child,
     pub addresses: Vec<(String, SocketAddr)>,
+    /// The same addresses with the component that bound each (`miroir up` binds one per component).
+    pub listeners: Vec<(String, String, SocketAddr)>,
     lines: mpsc::Receiver<String>,
 }
 
@@ -67,7 +69,7 @@ impl Process {
                 }
             }
         });
-        let mut process = Self { child, addresses: Vec::new(), lines };
+        let mut process = Self { child, addresses: Vec::new(), listeners: Vec::new(), lines };
         while process.addresses.len() < expected {
             let line = process
                 .lines
@@ -79,7 +81,10 @@ impl Process {
             if fields["message"] == "listening"
                 && let (Some(kind), Some(address)) = (fields["kind"].as_str(), fields["address"].as_str())
             {
-                process.addresses.push((kind.to_owned(), address.parse().expect("socket address")));
+                let address: SocketAddr = address.parse().expect("socket address");
+                process.addresses.push((kind.to_owned(), address));
+                let component = fields["component"].as_str().unwrap_or_default().to_owned();
+                process.listeners.push((component, kind.to_owned(), address));
             }
         }
         process
@@ -87,6 +92,15 @@ impl Process {
 
     pub fn address(&self, kind: &str) -> SocketAddr {
         self.addresses.iter().find(|(k, _)| k == kind).map(|(_, a)| *a).expect("address of that kind")
+    }
+
+    /// The address `component` bound for `kind` (`"grpc"`, `"http"`).
+    pub fn address_of(&self, component: &str, kind: &str) -> SocketAddr {
+        self.listeners
+            .iter()
+            .find(|(c, k, _)| c == component && k == kind)
+            .map(|(_, _, a)| *a)
+            .unwrap_or_else(|| panic!("no {kind} address of {component} in {:?}", self.listeners))
     }
 
     /// SIGKILL: no chance to flush or say goodbye.

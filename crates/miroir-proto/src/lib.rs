@@ -2,6 +2,8 @@
 //! envelope, each service's events and gRPC stubs. Contract only: no behaviour.
 #![allow(clippy::all, missing_docs, unreachable_pub)]
 
+pub mod codec;
+
 pub mod eventstore {
     pub mod v1 {
         tonic::include_proto!("miroir.eventstore.v1");

@@ -22,6 +22,7 @@ use crate::crypto::{self, CryptoError};
 use crate::domain::email::Email;
 use crate::domain::{DomainError, account, client, commune, password, text};
 use crate::keys::{self, ACCESS_TTL_SECONDS, KeyError};
+use crate::passwords::Passwords;
 use crate::read_model::IdentityView;
 use crate::sessions::{self, Purpose, Rotation, SessionError};
 
@@ -108,6 +109,7 @@ pub struct IdentityConfig {
 pub struct Identity {
     store: EventStore,
     config: IdentityConfig,
+    passwords: Passwords,
 }
 
 /// The operator acting from the command line (`miroir admin`).
@@ -216,7 +218,7 @@ impl Identity {
     /// Opens the service on its log (migrated) and makes sure a signing key exists.
     pub async fn open(store: EventStore, config: IdentityConfig) -> Result<Self> {
         keys::ensure(store.database(), now_us()).await?;
-        Ok(Self { store, config })
+        Ok(Self { store, config, passwords: Passwords::default() })
     }
 
     fn db(&self) -> &Database {
@@ -471,7 +473,7 @@ impl Identity {
         };
         let request_id = request_id(request)?;
         let account_id = uuid::Uuid::now_v7().to_string();
-        let hash = crypto::hash_password(password.to_owned()).await?;
+        let hash = self.passwords.hash(password.to_owned()).await?;
         let key = crypto::random_bytes::<32>()?.to_vec();
         let personal = pb::PersonalData { email: email.as_str().to_owned(), display_name, password_hash: hash };
         let sealed = crypto::seal(&key, &personal.encode_to_vec())?;
@@ -499,7 +501,7 @@ impl Identity {
             let row = self.account_by_id(&account_id).await?.filter(|r| !r.deleted);
             let same = match row {
                 Some(row) if row.email.as_deref() == Some(email.as_str()) => {
-                    crypto::verify_password(password.to_owned(), row.password_hash).await
+                    self.passwords.verify(password.to_owned(), row.password_hash).await
                 }
                 _ => false,
             };
@@ -577,7 +579,7 @@ impl Identity {
         };
         let hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_default();
         // Always hash, so an unknown e-mail answers as slowly as a wrong password.
-        let matches = crypto::verify_password(password.to_owned(), hash).await;
+        let matches = self.passwords.verify(password.to_owned(), hash).await;
         match account {
             Some(account) if matches => {
                 let refresh = sessions::start_family(self.db(), &account.account_id, now).await?;
@@ -640,7 +642,7 @@ impl Identity {
     }
 
     async fn set_password(&self, account_id: &str, password: &str) -> Result<()> {
-        let hash = crypto::hash_password(password.to_owned()).await?;
+        let hash = self.passwords.hash(password.to_owned()).await?;
         let sealed = crypto::seal(&self.account_key(account_id).await?, hash.as_bytes())?;
         let by = Principal::Account { id: account_id.to_owned(), grants: vec![] };
         let target = Target {
@@ -727,7 +729,7 @@ impl Identity {
         let account_id = Self::require_account(by)?;
         let row =
             self.account_by_id(&account_id).await?.filter(|r| !r.deleted).ok_or(IdentityError::NotFound("account"))?;
-        if !crypto::verify_password(password.to_owned(), row.password_hash).await {
+        if !self.passwords.verify(password.to_owned(), row.password_hash).await {
             return Err(IdentityError::invalid("password", "is not this account's password"));
         }
         let target = Target {

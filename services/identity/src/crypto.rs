@@ -1,13 +1,11 @@
 //! The identity service's cryptography, at the edge of the domain:
 //! - sealing personal data with a per-account key (XChaCha20-Poly1305), so
 //!   deleting the key erases the data everywhere it was copied;
-//! - argon2id password hashing (run on the blocking pool: it is slow on purpose);
+//! - (argon2id password hashing is `passwords.rs`);
 //! - random tokens and their SHA-256, for secrets that are looked up (refresh
 //!   tokens, one-time links, client secrets: high-entropy, so a fast hash is
 //!   enough and lets the database index them).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -58,48 +56,6 @@ pub fn open(key: &[u8], sealed: &Sealed) -> Result<Vec<u8>, CryptoError> {
     cipher.decrypt(&XNonce::from(nonce), sealed.ciphertext.as_slice()).map_err(|_| CryptoError::Open)
 }
 
-/// argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane).
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-pub async fn hash_password(password: String) -> Result<String, CryptoError> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| CryptoError::Hash(e.to_string()))?;
-    tokio::task::spawn_blocking(move || {
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| CryptoError::Hash(e.to_string()))
-    })
-    .await
-    .map_err(|e| CryptoError::Hash(e.to_string()))?
-}
-
-/// True if `password` matches the PHC string `hash`. An empty or unreadable
-/// hash verifies against a dummy hash, so an unknown account takes as long as
-/// a wrong password (no timing hint that the e-mail exists).
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).ok();
-        match parsed {
-            Some(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
-            None => {
-                if let Ok(dummy) = PasswordHash::new(DUMMY_HASH) {
-                    let _ = argon2().verify_password(password.as_bytes(), &dummy);
-                }
-                false
-            }
-        }
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// argon2id hash of a random string nobody knows, same parameters as real ones.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0C8ZJDh5Qp6Q3cN3lI1jJnT7k0vYb8m0yq4yW5o2l9k";
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,15 +70,6 @@ mod tests {
         let mut tampered = sealed.clone();
         tampered.ciphertext[0] ^= 1;
         assert!(open(&key, &tampered).is_err());
-    }
-
-    #[tokio::test]
-    async fn passwords_hash_with_argon2id_and_verify() {
-        let hash = hash_password("le chat dort au soleil".into()).await.expect("hash");
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("le chat dort au soleil".into(), hash.clone()).await);
-        assert!(!verify_password("le chien dort".into(), hash).await);
-        assert!(!verify_password("x".into(), String::new()).await);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod keys;
+pub mod passwords;
 pub mod read_model;
 pub mod sessions;
 
