@@ -100,6 +100,29 @@ impl ReadinessFlag {
     }
 }
 
+/// Keeps `flag` saying whether `db` answers (`SELECT 1` within 2 s, every `every`) until `token` is cancelled, so that
+/// `/readyz` and the gRPC health service keep traffic away from a process whose database is down (a restart or a
+/// failover) and bring it back by themselves. Liveness is not touched: restarting the process would not help.
+pub async fn watch_database(
+    db: crate::storage::Database,
+    flag: ReadinessFlag,
+    every: std::time::Duration,
+    token: CancellationToken,
+) -> Result<(), std::convert::Infallible> {
+    loop {
+        let probe = sqlx::query("SELECT 1").execute(db.pool());
+        let up = matches!(tokio::time::timeout(std::time::Duration::from_secs(2), probe).await, Ok(Ok(_)));
+        if up != flag.is_ready() {
+            tracing::warn!(database_up = up, "database reachability changed");
+        }
+        flag.set_ready(up);
+        tokio::select! {
+            () = token.cancelled() => return Ok(()),
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}
+
 #[derive(Clone)]
 struct AdminState {
     readiness: Readiness,
@@ -189,5 +212,44 @@ async fn publish(reporter: &HealthReporter, names: &[String], ready: bool) {
     let status = if ready { ServingStatus::Serving } else { ServingStatus::NotServing };
     for name in names {
         reporter.set_service_status(name, status).await;
+    }
+}
+
+#[cfg(test)]
+mod database_watch_tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::storage::testing::TestDatabase;
+
+    #[tokio::test]
+    async fn readiness_follows_the_database() {
+        let test = TestDatabase::sqlite().await;
+        let readiness = Readiness::new();
+        let flag = readiness.register("database");
+        let token = CancellationToken::new();
+        let watch =
+            tokio::spawn(watch_database(test.db.clone(), flag.clone(), Duration::from_millis(20), token.clone()));
+        let mut ready = false;
+        for _ in 0..100 {
+            ready = flag.is_ready();
+            if ready {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(ready, "ready while the database answers");
+        // A closed pool answers nothing, as a database that went away.
+        test.db.close().await;
+        for _ in 0..100 {
+            ready = flag.is_ready();
+            if !ready {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(!ready, "not ready once the database stopped answering");
+        token.cancel();
+        assert!(watch.await.expect("the watch ends").is_ok());
     }
 }

@@ -1,6 +1,8 @@
 //! `miroir serve <component>`: one component per process, on NATS JetStream
 //! and PostgreSQL, configured by the environment (what the Helm chart runs).
 
+use std::time::Duration;
+
 use anyhow::Context;
 use miroir_bus::JetStreamBus;
 use miroir_identity::IdentityConfig;
@@ -24,7 +26,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
     let mut supervisor = Supervisor::new(token.clone());
     match args.component {
         Component::Identity => {
-            let db = connect(common, name).await?;
+            let db = connect(common, name, &mut supervisor, &readiness).await?;
             miroir_identity::migrate_database(&db).await?;
             let config = IdentityConfig { log_links: false, public_url: common.public_url.clone() };
             let store = miroir_eventstore::EventStore::open(db.clone(), miroir_identity::SERVICE).await?;
@@ -49,7 +51,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             )?;
         }
         Component::Reports => {
-            let db = connect(common, name).await?;
+            let db = connect(common, name, &mut supervisor, &readiness).await?;
             miroir_reports::migrate_database(&db).await?;
             let store = miroir_reports::open(db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
@@ -76,7 +78,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             .await?;
         }
         Component::Publications => {
-            let db = connect(common, name).await?;
+            let db = connect(common, name, &mut supervisor, &readiness).await?;
             miroir_publications::migrate_database(&db).await?;
             let store = miroir_publications::open(db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
@@ -100,7 +102,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             .await?;
         }
         Component::Dialogue => {
-            let db = connect(common, name).await?;
+            let db = connect(common, name, &mut supervisor, &readiness).await?;
             miroir_dialogue::migrate_database(&db).await?;
             let store = miroir_dialogue::open(db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
@@ -122,7 +124,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             .await?;
         }
         Component::Notifications => {
-            let db = connect(common, name).await?;
+            let db = connect(common, name, &mut supervisor, &readiness).await?;
             miroir_notifications::migrate_database(&db).await?;
             let store = miroir_notifications::open(db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
@@ -160,7 +162,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
             .await?;
         }
         Component::Transparency => {
-            let db = connect(common, name).await?;
+            let db = connect(common, name, &mut supervisor, &readiness).await?;
             miroir_transparency::migrate_database(&db).await?;
             let bus = JetStreamBus::connect(&common.nats_url, &common.nats_prefix).await?;
             let grpc = bind(name, "grpc", common.grpc_listen).await?;
@@ -189,14 +191,27 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
     supervisor.wait().await
 }
 
-async fn connect(common: &ServiceArgs, component: &str) -> anyhow::Result<Database> {
+/// Opens the component's database, and keeps the process's readiness following whether it answers.
+async fn connect(
+    common: &ServiceArgs,
+    component: &str,
+    supervisor: &mut Supervisor,
+    readiness: &Readiness,
+) -> anyhow::Result<Database> {
     let url = common
         .database_url
         .as_deref()
         .with_context(|| format!("{component} needs its database: set MIROIR_DATABASE_URL (postgres://…)"))?;
-    Database::connect(url, &PoolConfig::default())
+    let db = Database::connect(url, &PoolConfig::default())
         .await
-        .with_context(|| format!("{component}: cannot open its database"))
+        .with_context(|| format!("{component}: cannot open its database"))?;
+    let flag = readiness.register("database");
+    flag.set_ready(true);
+    supervisor.spawn(
+        "database-watch",
+        miroir_platform::health::watch_database(db.clone(), flag, Duration::from_secs(5), supervisor.token()),
+    );
+    Ok(db)
 }
 
 /// The photo store named by `--object-store`: an `s3://` URL, or a folder (created if missing).
