@@ -136,6 +136,11 @@ async fn populate(p: &Platform, insee: &'static str) -> Commune {
         .await;
     p.api(Method::POST, &format!("{c}/moderation/appeals"), &r, json!({ "subject": hidden, "reason": "Il est dans le sujet." }))
         .await;
+    // Another, hidden and not appealed yet: its author sees the appeal form.
+    let unappealed = p.api(Method::POST, &format!("{c}/comments"), &r, json!({ "target": target, "body": "Bof." })).await;
+    let unappealed = format!("comments/{}", text(&unappealed, "/comment_id"));
+    p.api(Method::POST, &format!("{c}/moderation/hide"), &s, json!({ "subject": unappealed, "public_reason": "Bof." }))
+        .await;
     let comment_id = text(&comment, "/comment_id");
     p.api(
         Method::POST,
@@ -157,6 +162,9 @@ async fn populate(p: &Platform, insee: &'static str) -> Commune {
     let client = p
         .api(Method::POST, &format!("{c}/clients"), &s, json!({ "display_name": "SIG", "scopes": ["reports:read"] }))
         .await;
+
+    // A subscription, for the form that cancels it.
+    resident.done(p, &format!("/c/{insee}/abonnements"), &[("kind", "space"), ("space", "citizen")]).await;
 
     Commune {
         insee,
@@ -233,7 +241,7 @@ fn rest_row(operation: &str, c: &Commune, victim_account: &str) -> Option<Row> {
         "get_commune" => row(Public, Empty),
         "suspend_commune" => row(Staff, Json(json!({ "reason": "contrôle" }))),
         "reactivate_commune" => row(Staff, Empty),
-        "list_role_changes" => row(Public, Empty),
+        "list_role_changes" => row(Staff, Empty),
         "grant_role" => row(
             Staff,
             Json(json!({ "account_id": victim_account, "role": "agent", "department": "", "reason": "renfort" })),
@@ -409,7 +417,10 @@ async fn another_communes_administrator_agent_resident_and_client_change_nothing
         for (who, bearer, _) in &callers {
             let (status, body) = send(&p, method, &path, bearer, &row.body).await;
             answers.entry(status).or_default().push(format!("{id} by {who}"));
-            if status != StatusCode::FORBIDDEN && status != StatusCode::NOT_FOUND {
+            // A client is no account: what only an account may do (reopen as the reporter) is a 401 to it.
+            let refused = matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+                || status == StatusCode::UNAUTHORIZED && who.ends_with("client");
+            if !refused {
                 wrong.push(format!("{method} {path} ({id}) by {who}: {status} {body:.200}"));
             }
         }
@@ -437,8 +448,9 @@ async fn another_communes_administrator_agent_resident_and_client_change_nothing
                 Rule::Person if *account => {
                     assert!(status.is_success(), "{method} {path} ({id}) by {who}: {status} {body:.300}")
                 }
+                // A client is no person: 401 (what it does needs an account) or 403.
                 Rule::Person => assert!(
-                    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                    matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
                     "{method} {path} ({id}) by {who}: {status} {body:.300}"
                 ),
             }
@@ -583,7 +595,7 @@ async fn webhook(p: &Platform, c: &Commune) {
 
 /// Sends `form` as `who` with `csrf` in place of its token (None: without one), files filled with real ones.
 async fn post_form(p: &Platform, who: &Person, form: &Form, csrf: Option<&str>) -> (StatusCode, String) {
-    let mut fields: Vec<(String, String)> = form.fields.iter().filter(|(n, _)| n != "csrf").cloned().collect();
+    let mut fields: Vec<(String, String)> = form.filled().into_iter().filter(|(n, _)| n != "csrf").collect();
     if let Some(csrf) = csrf {
         // First, as the site's forms send it.
         fields.insert(0, ("csrf".to_owned(), csrf.to_owned()));
@@ -616,7 +628,10 @@ async fn another_communes_administrator_gets_none_of_the_back_office_pages_and_f
     let a_admin = p.person("admin-a@example.fr", A, STAFF_ROLES).await;
     let prefix = format!("/c/{B}/");
     let crawled = crawl(&p, Some(&b.staff), &seeds(&b), &[&prefix]).await;
-    let (pages, forms) = (crawled.paths(), crawled.forms);
+    let (pages, mut forms) = (crawled.paths(), crawled.forms);
+    // The appeal form is its author's: B's resident sees it beside their hidden comment.
+    let proposal = [format!("/c/{B}/citoyen/propositions/{}", b.proposal)];
+    forms.extend(crawl(&p, Some(&b.resident), &proposal, &[]).await.forms);
     assert!(pages.len() > 20, "B's staff reaches B's pages: {pages:?}");
 
     // A page only B's staff may see is refused to A's administrator; a public page shows them none of B's
@@ -650,7 +665,15 @@ async fn another_communes_administrator_gets_none_of_the_back_office_pages_and_f
     for form in &forms {
         let Some((pattern, SiteRule::Staff)) = site_pattern(&form.action) else { continue };
         sent.insert(pattern);
-        let (status, body) = post_form(&p, &a_admin, form, Some(&a_admin.csrf)).await;
+        let mut form = form.clone();
+        // The report a duplicate goes into, or a question is sent to: one of B's, as B's staff would type it.
+        for (name, value) in &mut form.fields {
+            if (name == "into" || name == "report") && value.is_empty() {
+                let other = if form.action.contains(&b.other_report) { &b.report } else { &b.other_report };
+                value.clone_from(other);
+            }
+        }
+        let (status, body) = post_form(&p, &a_admin, &form, Some(&a_admin.csrf)).await;
         assert!(
             matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
             "POST {} (from {}) by A's administrator: {status} {body:.300}",
@@ -712,8 +735,8 @@ async fn every_form_of_the_site_carries_a_csrf_token_and_is_refused_without_its_
     assert!(missing.is_empty(), "POST routes whose form was never found: {missing:?}");
 
     // Each form without its token, with a made-up one and with another session's: 403, nothing stored.
-    let before = p.events().await;
     let other_session = p.person("other@example.fr", A, &[]).await;
+    let before = p.events().await;
     let mut tried = 0;
     for (pattern, forms) in &found {
         let mut actions = BTreeSet::new();
@@ -821,42 +844,40 @@ async fn every_page_answer_error_asset_and_download_has_the_security_headers() {
     assert!(!assets.is_empty(), "the page links its stylesheet");
     let c = format!("/c/{A}");
     let api = format!("/api/v1/communes/{A}");
-    let mut gets: Vec<(String, bool)> = [
-        "/",
-        &format!("{c}/"),
-        &format!("{c}/citoyen/signalements/"),
-        &format!("{c}/citoyen/signalements/{}", a.report),
-        &format!("{c}/citoyen/signalements/{}/photos/{}", a.report, a.photo),
-        &format!("{c}/publications/{}", a.published),
-        &format!("{c}/publications/{}/fichiers/{}", a.published, a.published_file),
-        &format!("{c}/administration/"),
-        &format!("{c}/transparence/"),
-        &format!("{c}/transparence.csv"),
-        &format!("{c}/transparence.json"),
-        &format!("{c}/evenements.jsonl"),
-        "/donnees-ouvertes",
-        "/compte/",
-        "/compte/export",
-        &format!("{c}/nope"),
-        "/c/99999/",
-        &format!("{c}/citoyen/signalements/not-an-id"),
-        "/transparence",
-        &format!("{api}/reports"),
-        &format!("{api}/reports/{}", a.report),
-        &format!("{api}/reports/{}/photos/{}", a.report, a.photo),
-        &format!("{api}/publications/{}/attachments/{}", a.published, a.published_file),
-        &format!("{api}/reports?page_size=-1"),
-        "/api/v1/nope",
-        "/api/v1/me",
-        "/api/openapi.json",
-        "/.well-known/jwks.json",
-        "/open311/v2/discovery.json",
-        &format!("/open311/v2/services.xml?jurisdiction_id={A}"),
-        "/open311/v2/nope",
-    ]
-    .iter()
-    .map(|s| (s.to_string(), true))
-    .collect();
+    let paths: Vec<String> = vec![
+        "/".to_owned(),
+        format!("{c}/"),
+        format!("{c}/citoyen/signalements/"),
+        format!("{c}/citoyen/signalements/{}", a.report),
+        format!("{c}/citoyen/signalements/{}/photos/{}", a.report, a.photo),
+        format!("{c}/publications/{}", a.published),
+        format!("{c}/publications/{}/fichiers/{}", a.published, a.published_file),
+        format!("{c}/administration/"),
+        format!("{c}/transparence/"),
+        format!("{c}/transparence.csv"),
+        format!("{c}/transparence.json"),
+        format!("{c}/evenements.jsonl"),
+        "/donnees-ouvertes".to_owned(),
+        "/compte/".to_owned(),
+        "/compte/export".to_owned(),
+        format!("{c}/nope"),
+        "/c/99999/".to_owned(),
+        format!("{c}/citoyen/signalements/not-an-id"),
+        "/transparence".to_owned(),
+        format!("{api}/reports"),
+        format!("{api}/reports/{}", a.report),
+        format!("{api}/reports/{}/photos/{}", a.report, a.photo),
+        format!("{api}/publications/{}/attachments/{}", a.published, a.published_file),
+        format!("{api}/reports?page_size=-1"),
+        "/api/v1/nope".to_owned(),
+        "/api/v1/me".to_owned(),
+        "/api/openapi.json".to_owned(),
+        "/.well-known/jwks.json".to_owned(),
+        "/open311/v2/discovery.json".to_owned(),
+        format!("/open311/v2/services.xml?jurisdiction_id={A}"),
+        "/open311/v2/nope".to_owned(),
+    ];
+    let mut gets: Vec<(String, bool)> = paths.into_iter().map(|s| (s, true)).collect();
     gets.extend(assets.into_iter().map(|s| (s, false)));
     let mut problems = Vec::new();
     let mut statuses = BTreeSet::new();
@@ -873,7 +894,8 @@ async fn every_page_answer_error_asset_and_download_has_the_security_headers() {
     }
     // Errors of each kind: a bad JSON body (400), no token (401), a forged form (403), a wrong method (405),
     // a body too large (413), the site's and the API's.
-    let big = vec![b'x'; 2 * 1024 * 1024];
+    // Just over the limit: a body far larger may be cut off by the server before the client has sent it all.
+    let big = vec![b'x'; miroir_gateway::error::BODY_LIMIT_BYTES + 1024];
     let posts: Vec<(String, reqwest::RequestBuilder)> = vec![
         ("bad JSON".into(), p.http.post(p.url(&format!("{api}/questions"))).bearer_auth(&staff.account.bearer).header("content-type", "application/json").body("{")),
         ("no token".into(), p.http.post(p.url(&format!("{api}/questions"))).json(&json!({}))),
@@ -892,7 +914,7 @@ async fn every_page_answer_error_asset_and_download_has_the_security_headers() {
             problems.push(format!("{what} ({}): {problem}", response.status()));
         }
     }
-    for expected in [200, 201, 301, 303, 400, 401, 403, 404, 405, 413] {
+    for expected in [200, 201, 303, 308, 400, 401, 403, 404, 405, 413] {
         assert!(statuses.contains(&expected), "no answer was a {expected}: {statuses:?}");
     }
     assert!(problems.is_empty(), "security headers:\n{}", problems.join("\n"));
@@ -986,7 +1008,8 @@ async fn posting_past_the_limits_is_a_429_on_the_api_and_the_form_back_on_the_si
     let body = refused.text().await.expect("html");
     assert!(body.contains("value=\"Encore une\""), "the form as typed: {body}");
 
-    // The site's own limit per address: past it, the form comes back with the message and nothing is stored.
+    // The site's own limit per address (a flood guard far above what a person sends): past it, a 429 that says
+    // to wait a minute, and nothing stored.
     let other = p.person("flood@example.fr", A, &[]).await;
     let before = p.events().await;
     let mut limited = None;
@@ -1010,7 +1033,9 @@ async fn posting_past_the_limits_is_a_429_on_the_api_and_the_form_back_on_the_si
     let limited = limited.expect("the site limits posts per address");
     assert!(retry_after(&limited).is_some(), "{:?}", limited.headers());
     let body = limited.text().await.expect("html");
-    assert!(body.contains("Trop d") && body.contains("name=\"title\""), "the form with the message: {body}");
+    assert!(body.contains("patientez quelques minutes"), "the message: {body}");
+    let typed = html::forms("/", &body).into_iter().find_map(|f| f.field("title").map(str::to_owned));
+    assert!(typed.is_some_and(|t| t.starts_with("Idée")), "the form back, as typed: {body}");
     assert!(p.new_events_in(&before, "").await.is_empty(), "nothing stored");
 }
 
@@ -1183,19 +1208,21 @@ async fn every_served_upload_has_a_safe_type_and_name_whatever_it_was_called() {
         }
         let shown = filed.to_string();
         assert!(!shown.contains("passwd") && !shown.contains("win.ini") && !shown.contains("<script"), "{shown}");
-        // A PDF and an image attached with that name.
+        // A PDF and an image attached with that name, to a draft of their own (at most 10 files a publication).
+        let draft = json!({ "space": "official", "kind": "news", "title": "Fichiers", "body": "Deux fichiers." });
+        let draft = text(&p.api(Method::POST, &format!("{api}/publications"), &a.staff.account.bearer, draft).await, "/publication_id");
         let pdf_name = format!("{name}.pdf");
         let png_name = format!("{name}.jpg");
         for (file_name, content_type, bytes) in [(pdf_name.as_str(), "application/pdf", PDF), (png_name.as_str(), "image/jpeg", PHOTO)] {
             let parts = [Part::file("file", file_name, content_type, bytes), Part::text("alt_text", "Une image")];
-            let path = format!("{api}/publications/{}/attachments", a.draft);
+            let path = format!("{api}/publications/{draft}/attachments");
             let Some(added) = p.try_api_form(&path, &a.staff.account.bearer, &parts).await else {
                 assert!(name.contains('\0'), "{name:?} refused");
                 continue;
             };
             let id = text(&added, "/attachment/attachment_id");
-            served.push(format!("{api}/publications/{}/attachments/{id}", a.draft));
-            served.push(format!("/c/{A}/publications/{}/fichiers/{id}", a.draft));
+            served.push(format!("{api}/publications/{draft}/attachments/{id}"));
+            served.push(format!("/c/{A}/publications/{draft}/fichiers/{id}"));
             let display = added["attachment"]["display_name"].as_str().unwrap_or_default().to_owned();
             for bad in ['/', '\\', '\0', '\u{202E}'] {
                 assert!(!display.contains(bad), "{name}: kept as {display:?}");

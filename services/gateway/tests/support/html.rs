@@ -211,11 +211,36 @@ pub struct Form {
     pub fields: Vec<(String, String)>,
     /// `type="file"` inputs.
     pub files: Vec<String>,
+    /// The kind of each field a person fills: an input's type, `textarea` or `select`.
+    pub kinds: Vec<(String, String)>,
 }
 
 impl Form {
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The fields as a person would send them: the empty ones a person fills given a plausible value of their kind.
+    pub fn filled(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .map(|(name, value)| {
+                let kind = self.kinds.iter().find(|(n, _)| n == name).map_or("hidden", |(_, k)| k.as_str());
+                let value = match kind {
+                    _ if !value.is_empty() => value.clone(),
+                    "email" => "quelquun@example.fr".to_owned(),
+                    "url" => "https://example.org/".to_owned(),
+                    "number" | "range" => "1".to_owned(),
+                    "date" => "2026-01-15".to_owned(),
+                    "datetime-local" => "2026-01-15T10:00".to_owned(),
+                    "time" => "10:00".to_owned(),
+                    "password" => "le chat dort au soleil".to_owned(),
+                    "text" | "textarea" | "search" | "tel" => "Texte d'essai".to_owned(),
+                    _ => value.clone(),
+                };
+                (name.clone(), value)
+            })
+            .collect()
     }
 }
 
@@ -233,12 +258,27 @@ pub fn forms(page: &str, html: &str) -> Vec<Form> {
         let action = resolve(page, tag.attr("action").unwrap_or(page));
         let method = tag.attr("method").unwrap_or("get").to_ascii_lowercase();
         let multipart = tag.attr("enctype").is_some_and(|e| e.eq_ignore_ascii_case("multipart/form-data"));
-        let mut form = Form { page: page.to_owned(), action, method, multipart, fields: Vec::new(), files: Vec::new() };
+        let mut form = Form {
+            page: page.to_owned(),
+            action,
+            method,
+            multipart,
+            fields: Vec::new(),
+            files: Vec::new(),
+            kinds: Vec::new(),
+        };
         let mut radios = std::collections::HashSet::new();
         let mut submit_named = false;
         let mut select: Option<(String, bool)> = None;
         for inner in all[k + 1..].iter().take_while(|t| t.at < end) {
             let name = inner.attr("name").unwrap_or_default().to_owned();
+            let kind = match inner.name.as_str() {
+                "input" => inner.attr("type").unwrap_or("text").to_ascii_lowercase(),
+                other => other.to_owned(),
+            };
+            if !name.is_empty() && matches!(inner.name.as_str(), "input" | "textarea" | "select") {
+                form.kinds.push((name.clone(), kind));
+            }
             match inner.name.as_str() {
                 "input" => {
                     let kind = inner.attr("type").unwrap_or("text").to_ascii_lowercase();
@@ -250,6 +290,12 @@ pub fn forms(page: &str, html: &str) -> Vec<Form> {
                             form.fields.push((name, if value.is_empty() { "on".into() } else { value }))
                         }
                         "checkbox" => {}
+                        // The checked one, else the first.
+                        "radio" if inner.attr("checked").is_some() => {
+                            form.fields.retain(|(n, _)| *n != name);
+                            radios.insert(name.clone());
+                            form.fields.push((name, value));
+                        }
                         "radio" => {
                             if radios.insert(name.clone()) {
                                 form.fields.push((name, value));
