@@ -288,17 +288,18 @@ async fn plant(p: &Platform, staff: &Person, resident: &Person, member: &Person)
     full.extend(["follow-up-title", "follow-up-note", "post-title", "post-body"]);
 
     // The administration: an integration client, a role given with its reason.
-    p.must(Method::POST, "/clients", s, json!({ "display_name": hostile("client-name"), "scopes": ["reports:read"] })).await;
+    p.must(Method::POST, "/clients", s, json!({ "display_name": hostile_short("client-name"), "scopes": ["reports:read"] })).await;
+    let newcomer = p.account("newcomer@example.fr", H, &[]).await;
     p.must(
         Method::POST,
         "/roles",
         s,
-        json!({ "account_id": member.account.id, "role": "elected_official", "department": hostile_short("role-dept"),
+        json!({ "account_id": newcomer.id, "role": "agent", "department": hostile_short("role-dept"),
                 "reason": hostile("role-reason") }),
     )
     .await;
-    full.extend(["client-name", "role-reason"]);
-    short.push("role-dept");
+    full.push("role-reason");
+    short.extend(["client-name", "role-dept"]);
     Planted { full, short }
 }
 
@@ -324,6 +325,7 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
     let c = format!("/c/{H}/");
     let seeds: Vec<String> = [
         "", "officiel/", "citoyen/", "administration/", "administration/signalements/", "administration/categories/",
+        "administration/categories/?code=piege",
         "administration/moderation/", "administration/dialogue/", "administration/webhooks/", "officiel/redaction/",
         "citoyen/redaction/", "citoyen/signalements/nouveau?categorie=piege", "abonnements", "citoyen/moderation/",
         "officiel/moderation/", "transparence/", "recherche?q=alert",
@@ -391,8 +393,10 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
     assert!(unseen.is_empty(), "fields shown on no page crawled: {unseen:?}");
 }
 
-/// Fields the site never shows (so no page can leak them).
-const NOT_SHOWN: &[&str] = &[];
+/// Fields the site never shows, so no page can leak them: the reasons of flags and appeals go to the service
+/// (the moderators' queue counts flags and lists appeals by what they are about), and an agent's department is
+/// not on the administration page.
+const NOT_SHOWN: &[&str] = &["flag-reason", "appeal-reason", "role-dept"];
 
 fn urlencode(text: &str) -> String {
     form_urlencoded_byte_serialize(text)

@@ -158,9 +158,48 @@ pub fn tags(html: &str) -> Vec<Tag> {
     tags
 }
 
-/// The text of the page as a reader sees it (tags removed, entities decoded).
+/// The text of the page as a reader sees it (tags and comments removed, entities decoded), and the values of
+/// the attributes that are read out or shown (`alt`, `title`, `aria-label`, `value`, `placeholder`, `content`).
 pub fn text(html: &str) -> String {
-    decode(&tags(html).iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "))
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let opens_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        if !opens_tag {
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        // Skip the tag up to its `>`, outside quoted attribute values.
+        let mut quote = None;
+        let mut end = after.len();
+        for (i, c) in after.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '>') => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.push(' ');
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    out.push_str(rest);
+    let mut text = decode(&out);
+    for tag in tags(html) {
+        for (name, value) in &tag.attributes {
+            if matches!(name.as_str(), "alt" | "title" | "aria-label" | "value" | "placeholder" | "content") {
+                text.push(' ');
+                text.push_str(value);
+            }
+        }
+    }
+    text
 }
 
 /// What is wrong with `html` as the site's page that shows hostile text:
