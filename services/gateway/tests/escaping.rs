@@ -25,7 +25,9 @@ const H: &str = "13055";
 /// spreadsheet runs a cell that starts with `=`), a script, an attribute break-out with an event handler, a
 /// template expression and the end of a text area.
 fn hostile(tag: &str) -> String {
-    format!("=HYPERLINK(\"//evil.example\",\"{tag}\")<script>alert(1)</script>\"><img src=x onerror=alert(1)>{{{{7*7}}}}</textarea>")
+    format!(
+        "=HYPERLINK(\"//evil.example\",\"{tag}\")<script>alert(1)</script>\"><img src=x onerror=alert(1)>{{{{7*7}}}}</textarea>"
+    )
 }
 
 /// The payload with more for long fields: a `javascript:` link, a single-quoted break-out, a URL with markup.
@@ -48,13 +50,8 @@ fn shown_short(tag: &str) -> String {
 }
 
 /// Raw pieces of the payloads that must never be in a page's source.
-const RAW: &[&str] = &[
-    "<script>alert(1)</script>",
-    "<img src=x onerror",
-    "{{7*7}}</textarea>",
-    "' onmouseover='alert(1)'",
-    "<b>x</b>",
-];
+const RAW: &[&str] =
+    &["<script>alert(1)</script>", "<img src=x onerror", "{{7*7}}</textarea>", "' onmouseover='alert(1)'", "<b>x</b>"];
 
 fn text(value: &Value, pointer: &str) -> String {
     value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("{pointer} in {value}")).to_owned()
@@ -138,8 +135,13 @@ async fn plant(p: &Platform, staff: &Person, resident: &Person, member: &Person)
     let third = text(&p.must(Method::POST, "/reports", r, report("rejected")).await, "/report_id");
     let msg = |tag: &str| json!({ "message": hostile_long(tag) });
     p.must(Method::POST, &format!("/reports/{first}/acknowledge"), s, msg("ack-message")).await;
-    p.must(Method::POST, &format!("/reports/{first}/status"), s, json!({ "status": "in_progress", "message": hostile("progress-message") }))
-        .await;
+    p.must(
+        Method::POST,
+        &format!("/reports/{first}/status"),
+        s,
+        json!({ "status": "in_progress", "message": hostile("progress-message") }),
+    )
+    .await;
     p.must(
         Method::POST,
         &format!("/reports/{first}/assign"),
@@ -148,37 +150,83 @@ async fn plant(p: &Platform, staff: &Person, resident: &Person, member: &Person)
     )
     .await;
     p.must(Method::POST, &format!("/reports/{first}/notes"), s, json!({ "text": hostile_long("internal-note") })).await;
-    p.must(Method::POST, &format!("/reports/{second}/merge"), s, json!({ "into": first, "message": hostile("merge-message") }))
-        .await;
-    p.must(Method::POST, &format!("/reports/{third}/status"), s, json!({ "status": "rejected", "message": hostile("reject-reason") }))
-        .await;
+    p.must(
+        Method::POST,
+        &format!("/reports/{second}/merge"),
+        s,
+        json!({ "into": first, "message": hostile("merge-message") }),
+    )
+    .await;
+    p.must(
+        Method::POST,
+        &format!("/reports/{third}/status"),
+        s,
+        json!({ "status": "rejected", "message": hostile("reject-reason") }),
+    )
+    .await;
     full.extend(["ack-message", "progress-message", "internal-note", "merge-message", "reject-reason"]);
     short.push("assign-dept");
 
     // Questions, proposals, comments and moderation.
     let question = p
-        .must(Method::POST, "/questions", r, json!({ "title": hostile("question-title"), "body": hostile_long("question-body") }))
+        .must(
+            Method::POST,
+            "/questions",
+            r,
+            json!({ "title": hostile("question-title"), "body": hostile_long("question-body") }),
+        )
         .await;
     let question = text(&question, "/question_id");
-    p.must(Method::POST, &format!("/questions/{question}/answer"), s, json!({ "body": hostile_long("question-answer") })).await;
+    p.must(
+        Method::POST,
+        &format!("/questions/{question}/answer"),
+        s,
+        json!({ "body": hostile_long("question-answer") }),
+    )
+    .await;
     let proposal = p
-        .must(Method::POST, "/proposals", r, json!({ "title": hostile("proposal-title"), "body": hostile_long("proposal-body") }))
+        .must(
+            Method::POST,
+            "/proposals",
+            r,
+            json!({ "title": hostile("proposal-title"), "body": hostile_long("proposal-body") }),
+        )
         .await;
     let proposal = text(&proposal, "/proposal_id");
-    p.must(Method::POST, &format!("/proposals/{proposal}/answer"), s, json!({ "body": hostile_long("proposal-answer") })).await;
+    p.must(
+        Method::POST,
+        &format!("/proposals/{proposal}/answer"),
+        s,
+        json!({ "body": hostile_long("proposal-answer") }),
+    )
+    .await;
     let target = format!("proposals/{proposal}");
-    let comment = p.must(Method::POST, "/comments", r, json!({ "target": target, "body": hostile_long("comment") })).await;
+    let comment =
+        p.must(Method::POST, "/comments", r, json!({ "target": target, "body": hostile_long("comment") })).await;
     let comment = text(&comment, "/comment_id");
-    p.must(Method::POST, "/comments", s, json!({ "target": target, "reply_to": comment, "body": hostile_long("official-reply") }))
-        .await;
+    p.must(
+        Method::POST,
+        "/comments",
+        s,
+        json!({ "target": target, "reply_to": comment, "body": hostile_long("official-reply") }),
+    )
+    .await;
     let report_comment = json!({ "target": format!("reports/{first}"), "body": hostile_long("report-comment") });
     p.must(Method::POST, "/comments", r, report_comment).await;
-    let hidden = p.must(Method::POST, "/comments", r, json!({ "target": target, "body": hostile_long("hidden-comment") })).await;
+    let hidden =
+        p.must(Method::POST, "/comments", r, json!({ "target": target, "body": hostile_long("hidden-comment") })).await;
     let hidden = format!("comments/{}", text(&hidden, "/comment_id"));
-    p.must(Method::POST, "/moderation/flags", s, json!({ "subject": format!("comments/{comment}"), "reason": hostile("flag-reason") }))
+    p.must(
+        Method::POST,
+        "/moderation/flags",
+        s,
+        json!({ "subject": format!("comments/{comment}"), "reason": hostile("flag-reason") }),
+    )
+    .await;
+    p.must(Method::POST, "/moderation/hide", s, json!({ "subject": hidden, "public_reason": hostile("hide-reason") }))
         .await;
-    p.must(Method::POST, "/moderation/hide", s, json!({ "subject": hidden, "public_reason": hostile("hide-reason") })).await;
-    p.must(Method::POST, "/moderation/appeals", r, json!({ "subject": hidden, "reason": hostile("appeal-reason") })).await;
+    p.must(Method::POST, "/moderation/appeals", r, json!({ "subject": hidden, "reason": hostile("appeal-reason") }))
+        .await;
     p.must(
         Method::POST,
         "/moderation/appeals/resolve",
@@ -224,8 +272,12 @@ async fn plant(p: &Platform, staff: &Person, resident: &Person, member: &Person)
         Part::text("alt_text", &hostile("alt-text")),
     ];
     p.must_form(&format!("/publications/{project}/attachments"), s, &parts).await;
-    p.must_form(&format!("/publications/{project}/attachments"), s, &[Part::file("file", "<script>alert(1)</script>.pdf", "application/pdf", PDF)])
-        .await;
+    p.must_form(
+        &format!("/publications/{project}/attachments"),
+        s,
+        &[Part::file("file", "<script>alert(1)</script>.pdf", "application/pdf", PDF)],
+    )
+    .await;
     p.must(Method::POST, &format!("/publications/{project}/publish"), s, json!({})).await;
     p.must(
         Method::POST,
@@ -261,7 +313,8 @@ async fn plant(p: &Platform, staff: &Person, resident: &Person, member: &Person)
     let news = json!({ "space": "official", "kind": "news", "title": hostile("news-title"), "body": hostile_long("news-body") });
     let news = text(&p.must(Method::POST, "/publications", s, news).await, "/publication_id");
     p.must(Method::POST, &format!("/publications/{news}/publish"), s, json!({})).await;
-    p.must(Method::POST, &format!("/publications/{news}/archive"), s, json!({ "reason": hostile("archive-reason") })).await;
+    p.must(Method::POST, &format!("/publications/{news}/archive"), s, json!({ "reason": hostile("archive-reason") }))
+        .await;
     let draft = json!({ "space": "official", "kind": "news", "title": hostile("draft-title"), "body": hostile_long("draft-body") });
     p.must(Method::POST, "/publications", s, draft).await;
     full.extend([
@@ -288,7 +341,13 @@ async fn plant(p: &Platform, staff: &Person, resident: &Person, member: &Person)
     full.extend(["follow-up-title", "follow-up-note", "post-title", "post-body"]);
 
     // The administration: an integration client, a role given with its reason.
-    p.must(Method::POST, "/clients", s, json!({ "display_name": hostile_short("client-name"), "scopes": ["reports:read"] })).await;
+    p.must(
+        Method::POST,
+        "/clients",
+        s,
+        json!({ "display_name": hostile_short("client-name"), "scopes": ["reports:read"] }),
+    )
+    .await;
     let newcomer = p.account("newcomer@example.fr", H, &[]).await;
     p.must(
         Method::POST,
@@ -308,12 +367,19 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
     let p = Platform::start(1000).await;
     // The operator names the commune and its collective: names are text too.
     p.identity
-        .register_commune(&operator_cli(), H, &hostile_short("commune-name"), "13", &hostile_short("collective-name"), 7, "")
+        .register_commune(
+            &operator_cli(),
+            H,
+            &hostile_short("commune-name"),
+            "13",
+            &hostile_short("collective-name"),
+            7,
+            "",
+        )
         .await
         .expect("the commune");
-    let staff = p
-        .person("staff@example.fr", H, &["commune_admin", "agent", "collective_moderator", "elected_official"])
-        .await;
+    let staff =
+        p.person("staff@example.fr", H, &["commune_admin", "agent", "collective_moderator", "elected_official"]).await;
     let resident = p.person("resident@example.fr", H, &[]).await;
     let member = p.person("member@example.fr", H, &["collective_member"]).await;
     let mut planted = plant(&p, &staff, &resident, &member).await;
@@ -324,11 +390,24 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
 
     let c = format!("/c/{H}/");
     let seeds: Vec<String> = [
-        "", "officiel/", "citoyen/", "administration/", "administration/signalements/", "administration/categories/",
+        "",
+        "officiel/",
+        "citoyen/",
+        "administration/",
+        "administration/signalements/",
+        "administration/categories/",
         "administration/categories/?code=piege",
-        "administration/moderation/", "administration/dialogue/", "administration/webhooks/", "officiel/redaction/",
-        "citoyen/redaction/", "citoyen/signalements/nouveau?categorie=piege", "abonnements", "citoyen/moderation/",
-        "officiel/moderation/", "transparence/", "recherche?q=alert",
+        "administration/moderation/",
+        "administration/dialogue/",
+        "administration/webhooks/",
+        "officiel/redaction/",
+        "citoyen/redaction/",
+        "citoyen/signalements/nouveau?categorie=piege",
+        "abonnements",
+        "citoyen/moderation/",
+        "officiel/moderation/",
+        "transparence/",
+        "recherche?q=alert",
     ]
     .iter()
     .map(|s| format!("{c}{s}"))
@@ -356,7 +435,9 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
         assert!(status.is_success() || status.is_client_error(), "{path}: {status}");
         pages.push((path, body));
     }
-    for path in [format!("/c/{}/", urlencode("<script>alert(1)</script>")), format!("{c}{}", urlencode(&hostile("path")))] {
+    for path in
+        [format!("/c/{}/", urlencode("<script>alert(1)</script>")), format!("{c}{}", urlencode(&hostile("path")))]
+    {
         let response = staff.get(&p, &path).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         pages.push((path, response.text().await.expect("html")));
@@ -389,7 +470,12 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
     assert!(problems.is_empty(), "hostile text became markup:\n{}", problems.join("\n"));
     // Every field is on some page, as the text it was: else the check above proved nothing for it. (The reasons
     // of flags are for the moderators' queue only when the service keeps them; see NOT_SHOWN.)
-    let unseen: Vec<&&str> = planted.full.iter().chain(&planted.short).filter(|t| !seen_tags.contains(*t) && !NOT_SHOWN.contains(*t)).collect();
+    let unseen: Vec<&&str> = planted
+        .full
+        .iter()
+        .chain(&planted.short)
+        .filter(|t| !seen_tags.contains(*t) && !NOT_SHOWN.contains(*t))
+        .collect();
     assert!(unseen.is_empty(), "fields shown on no page crawled: {unseen:?}");
 }
 
@@ -417,14 +503,23 @@ fn form_urlencoded_byte_serialize(text: &str) -> String {
 
 /// A cell a spreadsheet would run: starts with `=`, `+`, `-`, `@`, a tab or a carriage return.
 fn live_formula(cell: &str) -> bool {
-    cell.starts_with(['=', '+', '@', '\t', '\r']) || cell.starts_with('-') && cell.len() > 1 && !cell[1..].starts_with(|c: char| c.is_ascii_digit())
+    cell.starts_with(['=', '+', '@', '\t', '\r'])
+        || cell.starts_with('-') && cell.len() > 1 && !cell[1..].starts_with(|c: char| c.is_ascii_digit())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn open_data_and_open311_carry_hostile_text_as_data_never_as_markup_or_formulas() {
     let p = Platform::start(1000).await;
     p.identity
-        .register_commune(&operator_cli(), H, &hostile_short("commune-name"), "13", &hostile_short("collective-name"), 7, "")
+        .register_commune(
+            &operator_cli(),
+            H,
+            &hostile_short("commune-name"),
+            "13",
+            &hostile_short("collective-name"),
+            7,
+            "",
+        )
         .await
         .expect("the commune");
     let staff = p.person("staff@example.fr", H, &["commune_admin", "agent", "collective_moderator"]).await;
@@ -433,7 +528,11 @@ async fn open_data_and_open311_carry_hostile_text_as_data_never_as_markup_or_for
     plant(&p, &staff, &resident, &member).await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
 
-    for path in [format!("/c/{H}/transparence.csv"), "/transparence/communes.csv".to_owned(), "/transparence/departements/13.csv".to_owned()] {
+    for path in [
+        format!("/c/{H}/transparence.csv"),
+        "/transparence/communes.csv".to_owned(),
+        "/transparence/departements/13.csv".to_owned(),
+    ] {
         let response = p.http.get(p.url(&path)).send().await.expect("GET");
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let content_type = response.headers()["content-type"].to_str().unwrap_or_default().to_owned();
@@ -443,14 +542,21 @@ async fn open_data_and_open311_carry_hostile_text_as_data_never_as_markup_or_for
             assert!(!live_formula(cell), "{path}: a live formula {cell:?}");
         }
     }
-    for path in [format!("/c/{H}/transparence.json"), "/transparence/communes.json".to_owned(), format!("/c/{H}/evenements.jsonl")] {
+    for path in [
+        format!("/c/{H}/transparence.json"),
+        "/transparence/communes.json".to_owned(),
+        format!("/c/{H}/evenements.jsonl"),
+    ] {
         let response = p.http.get(p.url(&path)).send().await.expect("GET");
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let content_type = response.headers()["content-type"].to_str().unwrap_or_default().to_owned();
         assert!(content_type.contains("json"), "{path}: {content_type}, never HTML");
     }
     // Open311's XML: the hostile text is character data, the document well formed.
-    for path in [format!("/open311/v2/services.xml?jurisdiction_id={H}"), format!("/open311/v2/requests.xml?jurisdiction_id={H}")] {
+    for path in [
+        format!("/open311/v2/services.xml?jurisdiction_id={H}"),
+        format!("/open311/v2/requests.xml?jurisdiction_id={H}"),
+    ] {
         let response = p.http.get(p.url(&path)).send().await.expect("GET");
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let body = response.text().await.expect("xml");

@@ -118,26 +118,46 @@ async fn populate(p: &Platform, insee: &'static str) -> Commune {
         .api_form(
             &format!("{c}/reports"),
             &r,
-            &[Part::json("report", &report_body(insee, "Lampadaire éteint")), Part::file("photos", "rue.jpg", "image/jpeg", PHOTO)],
+            &[
+                Part::json("report", &report_body(insee, "Lampadaire éteint")),
+                Part::file("photos", "rue.jpg", "image/jpeg", PHOTO),
+            ],
         )
         .await;
     let other = p.api(Method::POST, &format!("{c}/reports"), &r, report_body(insee, "Lampadaire clignotant")).await;
     let question = p
-        .api(Method::POST, &format!("{c}/questions"), &r, json!({ "title": "Quand ouvre la piscine ?", "body": "Merci." }))
+        .api(
+            Method::POST,
+            &format!("{c}/questions"),
+            &r,
+            json!({ "title": "Quand ouvre la piscine ?", "body": "Merci." }),
+        )
         .await;
     let proposal = p
         .api(Method::POST, &format!("{c}/proposals"), &r, json!({ "title": "Des bancs au parc", "body": "Pour tous." }))
         .await;
     let target = format!("proposals/{}", text(&proposal, "/proposal_id"));
     let comment = p.api(Method::POST, &format!("{c}/comments"), &r, json!({ "target": target, "body": "Oui !" })).await;
-    let hidden = p.api(Method::POST, &format!("{c}/comments"), &r, json!({ "target": target, "body": "Hors sujet." })).await;
+    let hidden =
+        p.api(Method::POST, &format!("{c}/comments"), &r, json!({ "target": target, "body": "Hors sujet." })).await;
     let hidden = format!("comments/{}", text(&hidden, "/comment_id"));
-    p.api(Method::POST, &format!("{c}/moderation/hide"), &s, json!({ "subject": hidden, "public_reason": "Hors sujet." }))
-        .await;
-    p.api(Method::POST, &format!("{c}/moderation/appeals"), &r, json!({ "subject": hidden, "reason": "Il est dans le sujet." }))
-        .await;
+    p.api(
+        Method::POST,
+        &format!("{c}/moderation/hide"),
+        &s,
+        json!({ "subject": hidden, "public_reason": "Hors sujet." }),
+    )
+    .await;
+    p.api(
+        Method::POST,
+        &format!("{c}/moderation/appeals"),
+        &r,
+        json!({ "subject": hidden, "reason": "Il est dans le sujet." }),
+    )
+    .await;
     // Another, hidden and not appealed yet: its author sees the appeal form.
-    let unappealed = p.api(Method::POST, &format!("{c}/comments"), &r, json!({ "target": target, "body": "Bof." })).await;
+    let unappealed =
+        p.api(Method::POST, &format!("{c}/comments"), &r, json!({ "target": target, "body": "Bof." })).await;
     let unappealed = format!("comments/{}", text(&unappealed, "/comment_id"));
     p.api(Method::POST, &format!("{c}/moderation/hide"), &s, json!({ "subject": unappealed, "public_reason": "Bof." }))
         .await;
@@ -151,11 +171,12 @@ async fn populate(p: &Platform, insee: &'static str) -> Commune {
     .await;
 
     let news = |title: &str| json!({ "space": "official", "kind": "news", "title": title, "body": "Une nouvelle." });
-    let draft = text(&p.api(Method::POST, &format!("{c}/publications"), &s, news("Brouillon")).await, "/publication_id");
+    let draft =
+        text(&p.api(Method::POST, &format!("{c}/publications"), &s, news("Brouillon")).await, "/publication_id");
     let file = |id: &str| format!("{c}/publications/{id}/attachments");
-    let draft_file =
-        p.api_form(&file(&draft), &s, &[Part::file("file", "annexe.pdf", "application/pdf", PDF)]).await;
-    let published = text(&p.api(Method::POST, &format!("{c}/publications"), &s, news("Publiée")).await, "/publication_id");
+    let draft_file = p.api_form(&file(&draft), &s, &[Part::file("file", "annexe.pdf", "application/pdf", PDF)]).await;
+    let published =
+        text(&p.api(Method::POST, &format!("{c}/publications"), &s, news("Publiée")).await, "/publication_id");
     let published_file =
         p.api_form(&file(&published), &s, &[Part::file("file", "annexe.pdf", "application/pdf", PDF)]).await;
     p.api(Method::POST, &format!("{c}/publications/{published}/publish"), &s, json!({})).await;
@@ -251,7 +272,9 @@ fn rest_row(operation: &str, c: &Commune, victim_account: &str) -> Option<Row> {
         }
         "lookup_account" => row(Staff, Empty).query(format!("email={}", c.resident.account.email)),
         "list_integration_clients" => row(Staff, Empty),
-        "create_integration_client" => row(Staff, Json(json!({ "display_name": "Intrus", "scopes": ["reports:read"] }))),
+        "create_integration_client" => {
+            row(Staff, Json(json!({ "display_name": "Intrus", "scopes": ["reports:read"] })))
+        }
         "revoke_integration_client" => row(Staff, Json(json!({ "reason": "fin" }))),
         // Reports and their categories.
         "list_categories" | "get_category" => row(Public, Empty),
@@ -265,7 +288,8 @@ fn rest_row(operation: &str, c: &Commune, victim_account: &str) -> Option<Row> {
         "list_reports" | "get_report" | "get_report_photo" => row(Public, Empty),
         "suggest_duplicates" => {
             let l = location(c.insee);
-            row(Public, Empty).query(format!("category=eclairage&latitude={}&longitude={}", l["latitude"], l["longitude"]))
+            row(Public, Empty)
+                .query(format!("category=eclairage&latitude={}&longitude={}", l["latitude"], l["longitude"]))
         }
         // Only the link of the e-mail verifies: a made-up token is refused to anyone.
         "verify_report" => row(Staff, Json(json!({ "token": "x".repeat(43) }))),
@@ -278,14 +302,15 @@ fn rest_row(operation: &str, c: &Commune, victim_account: &str) -> Option<Row> {
         "list_internal_notes" => row(Staff, Empty),
         "merge_report" => row(Staff, Json(json!({ "into": c.other_report, "message": "Doublon." }))),
         // Publications.
-        "create_publication_draft" => row(
-            Staff,
-            Json(json!({ "space": "official", "kind": "news", "title": "Intrusion", "body": "Non." })),
-        ),
+        "create_publication_draft" => {
+            row(Staff, Json(json!({ "space": "official", "kind": "news", "title": "Intrusion", "body": "Non." })))
+        }
         "list_publications" | "get_publication" | "list_publication_revisions" | "get_publication_attachment" => {
             row(Public, Empty)
         }
-        "update_publication_draft" => row(Staff, Json(json!({ "title": "Intrusion" }))).with("publication_id", &c.draft),
+        "update_publication_draft" => {
+            row(Staff, Json(json!({ "title": "Intrusion" }))).with("publication_id", &c.draft)
+        }
         "publish_publication" => row(Staff, Json(json!({}))).with("publication_id", &c.draft),
         "amend_publication" => row(Staff, Json(json!({ "summary_of_change": "Intrusion", "title": "Intrusion" }))),
         "archive_publication" => row(Staff, Json(json!({ "reason": "Intrusion" }))),
@@ -314,7 +339,9 @@ fn rest_row(operation: &str, c: &Commune, victim_account: &str) -> Option<Row> {
         }
         // Only the author appeals.
         "appeal_hiding" => row(Staff, Json(json!({ "subject": c.hidden, "reason": "Intrusion" }))),
-        "resolve_appeal" => row(Staff, Json(json!({ "subject": c.hidden, "restore": true, "public_reason": "Intrusion" }))),
+        "resolve_appeal" => {
+            row(Staff, Json(json!({ "subject": c.hidden, "restore": true, "public_reason": "Intrusion" })))
+        }
         "list_moderation_log" => row(Public, Empty),
         "list_flagged_content" => row(Staff, Empty),
         _ => return None,
@@ -457,7 +484,9 @@ async fn another_communes_administrator_agent_resident_and_client_change_nothing
         }
     }
     // Reads of B by A's staff carry none of B's staff-only data.
-    let (status, report) = send(&p, &Method::GET, &format!("/api/v1/communes/{B}/reports/{}", b.report), &a_admin.bearer, &Body::None).await;
+    let (status, report) =
+        send(&p, &Method::GET, &format!("/api/v1/communes/{B}/reports/{}", b.report), &a_admin.bearer, &Body::None)
+            .await;
     assert_eq!(status, StatusCode::OK);
     let report: Value = serde_json::from_str(&report).expect("JSON");
     assert!(report.get("reporter_email").is_none_or(|e| e.as_str().unwrap_or_default().is_empty()), "{report}");
@@ -583,7 +612,8 @@ fn seeds(c: &Commune) -> Vec<String> {
 /// has learned the client from identity's log).
 async fn webhook(p: &Platform, c: &Commune) {
     let path = format!("/c/{}/administration/webhooks/", c.insee);
-    let fields = [("client_id", c.client_id.as_str()), ("url", "https://hooks.example.org/miroir"), ("event_types", "")];
+    let fields =
+        [("client_id", c.client_id.as_str()), ("url", "https://hooks.example.org/miroir"), ("event_types", "")];
     for _ in 0..100 {
         if c.staff.submit(p, &path, &fields).await.status() == StatusCode::OK {
             return;
@@ -744,9 +774,11 @@ async fn every_form_of_the_site_carries_a_csrf_token_and_is_refused_without_its_
             if !actions.insert(form.action.clone()) || actions.len() > 3 {
                 continue;
             }
-            for (how, token) in
-                [("without a token", None), ("with a made-up token", Some("x".repeat(43))), ("with another session's token", Some(other_session.csrf.clone()))]
-            {
+            for (how, token) in [
+                ("without a token", None),
+                ("with a made-up token", Some("x".repeat(43))),
+                ("with another session's token", Some(other_session.csrf.clone())),
+            ] {
                 let (status, body) = post_form(&p, who, form, token.as_deref()).await;
                 assert_eq!(status, StatusCode::FORBIDDEN, "{pattern}: POST {} {how}: {body:.300}", form.action);
                 tried += 1;
@@ -805,7 +837,8 @@ fn header_problems(response: &reqwest::Response) -> Vec<String> {
         problems.push("no Content-Security-Policy".to_owned());
     }
     // The directive that governs scripts: script-src, else default-src.
-    let directive = |name: &str| csp.split(';').map(str::trim).find(|d| d.starts_with(&format!("{name} "))).map(str::to_owned);
+    let directive =
+        |name: &str| csp.split(';').map(str::trim).find(|d| d.starts_with(&format!("{name} "))).map(str::to_owned);
     let scripts = directive("script-src").or_else(|| directive("default-src")).unwrap_or_default();
     if scripts.contains("'unsafe-inline'") || scripts.contains("'unsafe-eval'") || scripts.contains('*') {
         problems.push(format!("scripts allowed too widely: {scripts}"));
@@ -897,15 +930,62 @@ async fn every_page_answer_error_asset_and_download_has_the_security_headers() {
     // Just over the limit: a body far larger may be cut off by the server before the client has sent it all.
     let big = vec![b'x'; miroir_gateway::error::BODY_LIMIT_BYTES + 1024];
     let posts: Vec<(String, reqwest::RequestBuilder)> = vec![
-        ("bad JSON".into(), p.http.post(p.url(&format!("{api}/questions"))).bearer_auth(&staff.account.bearer).header("content-type", "application/json").body("{")),
+        (
+            "bad JSON".into(),
+            p.http
+                .post(p.url(&format!("{api}/questions")))
+                .bearer_auth(&staff.account.bearer)
+                .header("content-type", "application/json")
+                .body("{"),
+        ),
         ("no token".into(), p.http.post(p.url(&format!("{api}/questions"))).json(&json!({}))),
-        ("created".into(), p.http.post(p.url(&format!("{api}/questions"))).bearer_auth(&staff.account.bearer).json(&json!({ "title": "En-têtes ?", "body": "Oui." }))),
-        ("forged form".into(), p.http.post(p.url(&format!("{c}/citoyen/questions/"))).header("cookie", &staff.cookies).form(&[("title", "x")])),
+        (
+            "created".into(),
+            p.http
+                .post(p.url(&format!("{api}/questions")))
+                .bearer_auth(&staff.account.bearer)
+                .json(&json!({ "title": "En-têtes ?", "body": "Oui." })),
+        ),
+        (
+            "forged form".into(),
+            p.http
+                .post(p.url(&format!("{c}/citoyen/questions/")))
+                .header("cookie", &staff.cookies)
+                .form(&[("title", "x")]),
+        ),
         ("wrong method".into(), p.http.delete(p.url(&format!("{api}/reports")))),
-        ("API body too large".into(), p.http.post(p.url(&format!("{api}/questions"))).bearer_auth(&staff.account.bearer).header("content-type", "application/json").body(big.clone())),
-        ("form too large".into(), p.http.post(p.url("/compte/connexion")).header("cookie", &staff.cookies).header("content-type", "application/x-www-form-urlencoded").body(big)),
-        ("site sign-in".into(), p.http.post(p.url("/compte/connexion")).header("cookie", &staff.cookies).form(&[("csrf", staff.csrf.as_str()), ("email", "x@example.fr"), ("password", "x")])),
-        ("site redirect".into(), p.http.post(p.url(&format!("{c}/citoyen/questions/"))).header("cookie", &staff.cookies).form(&[("csrf", staff.csrf.as_str()), ("title", "Une question ?"), ("body", "Oui.")])),
+        (
+            "API body too large".into(),
+            p.http
+                .post(p.url(&format!("{api}/questions")))
+                .bearer_auth(&staff.account.bearer)
+                .header("content-type", "application/json")
+                .body(big.clone()),
+        ),
+        (
+            "form too large".into(),
+            p.http
+                .post(p.url("/compte/connexion"))
+                .header("cookie", &staff.cookies)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(big),
+        ),
+        (
+            "site sign-in".into(),
+            p.http.post(p.url("/compte/connexion")).header("cookie", &staff.cookies).form(&[
+                ("csrf", staff.csrf.as_str()),
+                ("email", "x@example.fr"),
+                ("password", "x"),
+            ]),
+        ),
+        (
+            "site redirect".into(),
+            p.http.post(p.url(&format!("{c}/citoyen/questions/"))).header("cookie", &staff.cookies).form(&[
+                ("csrf", staff.csrf.as_str()),
+                ("title", "Une question ?"),
+                ("body", "Oui."),
+            ]),
+        ),
     ];
     for (what, request) in posts {
         let response = request.send().await.expect("POST");
@@ -1114,7 +1194,8 @@ async fn uploads_that_are_not_what_they_claim_are_refused_and_stored_nowhere() {
     let before = p.events().await;
     for (name, content_type, bytes) in disguised() {
         // A report photo, on the API…
-        let parts = [Part::json("report", &report_body(A, "Photo piégée")), Part::file("photos", name, content_type, &bytes)];
+        let parts =
+            [Part::json("report", &report_body(A, "Photo piégée")), Part::file("photos", name, content_type, &bytes)];
         let (form_type, body) = multipart(&parts);
         let response = p
             .http
@@ -1126,13 +1207,20 @@ async fn uploads_that_are_not_what_they_claim_are_refused_and_stored_nowhere() {
             .await
             .expect("send");
         let status = response.status();
-        assert!(matches!(status.as_u16(), 400 | 415), "photo {name}: {status} {}", response.text().await.unwrap_or_default());
+        assert!(
+            matches!(status.as_u16(), 400 | 415),
+            "photo {name}: {status} {}",
+            response.text().await.unwrap_or_default()
+        );
         // … and on the site's form.
         let page = a.resident.html(&p, &format!("/c/{A}/citoyen/signalements/nouveau")).await;
         let form = html::forms("/", &page).into_iter().find(|f| f.multipart).expect("the report form");
-        let mut parts: Vec<Part> = form.fields.iter().filter(|(n, _)| n != "csrf").map(|(n, v)| Part::text(n, v)).collect();
+        let mut parts: Vec<Part> =
+            form.fields.iter().filter(|(n, _)| n != "csrf").map(|(n, v)| Part::text(n, v)).collect();
         parts.insert(0, Part::text("csrf", &a.resident.csrf));
-        for (field, value) in [("title", "Photo piégée"), ("description", "Rien."), ("latitude", "48.8566"), ("longitude", "2.3522")] {
+        for (field, value) in
+            [("title", "Photo piégée"), ("description", "Rien."), ("latitude", "48.8566"), ("longitude", "2.3522")]
+        {
             parts.retain(|part| part.name != field);
             parts.push(Part::text(field, value));
         }
@@ -1164,7 +1252,11 @@ async fn uploads_that_are_not_what_they_claim_are_refused_and_stored_nowhere() {
             .expect("send");
         let status = response.status();
         assert!(matches!(status.as_u16(), 400 | 415), "attachment {name}: {status}");
-        let parts = [Part::text("csrf", &a.staff.csrf), Part::text("alt_text", "Une image"), Part::file("file", name, content_type, &bytes)];
+        let parts = [
+            Part::text("csrf", &a.staff.csrf),
+            Part::text("alt_text", "Une image"),
+            Part::file("file", name, content_type, &bytes),
+        ];
         let (form_type, body) = multipart(&parts);
         let response = p
             .http
@@ -1210,10 +1302,15 @@ async fn every_served_upload_has_a_safe_type_and_name_whatever_it_was_called() {
         assert!(!shown.contains("passwd") && !shown.contains("win.ini") && !shown.contains("<script"), "{shown}");
         // A PDF and an image attached with that name, to a draft of their own (at most 10 files a publication).
         let draft = json!({ "space": "official", "kind": "news", "title": "Fichiers", "body": "Deux fichiers." });
-        let draft = text(&p.api(Method::POST, &format!("{api}/publications"), &a.staff.account.bearer, draft).await, "/publication_id");
+        let draft = text(
+            &p.api(Method::POST, &format!("{api}/publications"), &a.staff.account.bearer, draft).await,
+            "/publication_id",
+        );
         let pdf_name = format!("{name}.pdf");
         let png_name = format!("{name}.jpg");
-        for (file_name, content_type, bytes) in [(pdf_name.as_str(), "application/pdf", PDF), (png_name.as_str(), "image/jpeg", PHOTO)] {
+        for (file_name, content_type, bytes) in
+            [(pdf_name.as_str(), "application/pdf", PDF), (png_name.as_str(), "image/jpeg", PHOTO)]
+        {
             let parts = [Part::file("file", file_name, content_type, bytes), Part::text("alt_text", "Une image")];
             let path = format!("{api}/publications/{draft}/attachments");
             let Some(added) = p.try_api_form(&path, &a.staff.account.bearer, &parts).await else {
@@ -1231,7 +1328,14 @@ async fn every_served_upload_has_a_safe_type_and_name_whatever_it_was_called() {
     }
     served.push(format!("{api}/publications/{}/attachments/{}", a.published, a.published_file));
     for path in &served {
-        let response = p.http.get(p.url(path)).header("cookie", &a.staff.cookies).bearer_auth(&a.staff.account.bearer).send().await.expect("GET");
+        let response = p
+            .http
+            .get(p.url(path))
+            .header("cookie", &a.staff.cookies)
+            .bearer_auth(&a.staff.account.bearer)
+            .send()
+            .await
+            .expect("GET");
         let status = response.status();
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_served_safely(path, &response);

@@ -363,8 +363,7 @@ pub fn forms(page: &str, html: &str) -> Vec<Form> {
                         && !*taken
                     {
                         *taken = true;
-                        let value =
-                            inner.attr("value").map_or_else(|| decode(inner.text.trim()), str::to_owned);
+                        let value = inner.attr("value").map_or_else(|| decode(inner.text.trim()), str::to_owned);
                         form.fields.push((name.clone(), value));
                     }
                 }

@@ -257,7 +257,13 @@ impl Platform {
     }
 
     /// A REST call as `bearer` (None: anonymous) with a JSON body (Null: none).
-    pub async fn call(&self, method: reqwest::Method, path: &str, bearer: Option<&str>, body: &Value) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         let mut request = self.http.request(method, self.url(path));
         if let Some(bearer) = bearer {
             request = request.bearer_auth(bearer);
@@ -336,7 +342,10 @@ pub async fn crawl(p: &Platform, who: Option<&Person>, seeds: &[String], prefixe
             request = request.header("cookie", &who.cookies);
         }
         let response = request.send().await.expect("GET");
-        let html_page = response.headers().get("content-type").is_some_and(|t| t.to_str().unwrap_or_default().starts_with("text/html"));
+        let html_page = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.to_str().unwrap_or_default().starts_with("text/html"));
         if response.status() != StatusCode::OK || !html_page {
             continue;
         }
@@ -399,14 +408,7 @@ impl Person {
     pub async fn submit(&self, platform: &Platform, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
-        platform
-            .http
-            .post(platform.url(path))
-            .header("cookie", &self.cookies)
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
+        platform.http.post(platform.url(path)).header("cookie", &self.cookies).form(&all).send().await.expect("POST")
     }
 
     /// A post that must succeed with a redirection: where to.
@@ -474,7 +476,9 @@ pub fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
     let boundary = "----miroir-security-4f1d9a";
     let mut body = Vec::new();
     for part in parts {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", part.name).as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", part.name).as_bytes(),
+        );
         if let Some(filename) = &part.filename {
             // Quotes and line breaks cannot be in a quoted header parameter: percent-encoded, as browsers do.
             let quoted = filename.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
