@@ -443,6 +443,7 @@ async fn every_free_text_field_is_shown_as_text_on_every_page() {
         pages.push((path, response.text().await.expect("html")));
     }
     assert!(pages.len() > 60, "{} pages", pages.len());
+    eprintln!("escaping: {} pages read, {} fields planted", pages.len(), planted.full.len() + planted.short.len());
 
     let mut problems = Vec::new();
     let mut seen_tags = BTreeSet::new();

@@ -687,6 +687,7 @@ async fn another_communes_administrator_gets_none_of_the_back_office_pages_and_f
         }
     }
     assert!(back_office.len() >= 10, "B's back office: {back_office:?}");
+    eprintln!("site isolation: {} pages of B crawled, {} of them back office", pages.len(), back_office.len());
 
     // Each of B's staff forms, as B's staff would send it, sent by A's administrator with their own valid
     // token: refused, nothing stored in B.
@@ -786,6 +787,7 @@ async fn every_form_of_the_site_carries_a_csrf_token_and_is_refused_without_its_
         }
     }
     assert!(tried > 100, "{tried} forged posts");
+    eprintln!("CSRF: {} POST routes found on the pages, {tried} forged posts refused", found.len());
     let stored = p.new_events_in(&before, "").await;
     assert!(stored.is_empty(), "forged posts stored: {stored:?}");
     // The people are still signed in: their sign-out and deletion were refused too.
