@@ -213,6 +213,10 @@ invalid-reason = The reason is too long (500 characters at most).
 invalid-department = A department is only given to an agent.
 invalid-scopes = Tick at least one permission.
 wrong-credentials = Wrong e-mail address or password.
+signin-too-many = Too many sign-in attempts. Try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
 email-taken = An account already uses this e-mail address. Sign in, or choose “Forgot your password”.
 link-invalid = This link is no longer valid: it was already used or it has expired.
 account-not-found = No account uses this e-mail address.

@@ -213,6 +213,10 @@ invalid-reason = La raison est trop longue (500 caractères au plus).
 invalid-department = Le service ne s'indique que pour un agent.
 invalid-scopes = Cochez au moins une autorisation.
 wrong-credentials = Adresse e-mail ou mot de passe incorrect.
+signin-too-many = Trop de tentatives de connexion. Réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}.
 email-taken = Un compte utilise déjà cette adresse e-mail. Connectez-vous, ou choisissez « Mot de passe oublié ».
 link-invalid = Ce lien n'est plus valable : il a déjà servi ou il a expiré.
 account-not-found = Aucun compte n'utilise cette adresse e-mail.

@@ -351,7 +351,7 @@ fn upstream_violations(status: &tonic::Status, renames: &[(&str, &str)]) -> (Str
 /// How long a rate-limited client should wait, in whole seconds, if the
 /// service said: a `google.rpc.RetryInfo` detail, a `retry-after` metadata
 /// entry, or a delay in the message ("… in 30 seconds", "… dans 2 minutes").
-fn retry_after(status: &tonic::Status) -> Option<u64> {
+pub(crate) fn retry_after(status: &tonic::Status) -> Option<u64> {
     if let Some(delay) = status.get_error_details().retry_info().and_then(|info| info.retry_delay) {
         let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
         return Some(seconds.max(1));

@@ -682,7 +682,8 @@ async fn a_report_with_a_photo_and_an_answer_goes_through_the_multipart_form() {
     assert_eq!(photo.status(), StatusCode::OK);
     assert_eq!(photo.headers()["content-type"], "image/jpeg");
     assert_eq!(photo.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(photo.headers()["content-disposition"], "inline");
+    let photo_id = src.rsplit('/').next().unwrap_or_default();
+    assert_eq!(photo.headers()["content-disposition"], format!("inline; filename=\"{photo_id}.jpg\"").as_str());
     assert!(photo.headers()["cache-control"].to_str().expect("cc").starts_with("public, max-age="));
     assert!(photo.headers().get("set-cookie").is_none(), "a cacheable photo sets no cookie");
     assert!(photo.bytes().await.expect("bytes").starts_with(&[0xFF, 0xD8, 0xFF]));

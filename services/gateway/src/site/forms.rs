@@ -191,6 +191,9 @@ pub fn error_page(visitor: Visitor, error: &GatewayError) -> Response {
 /// address) needs, far less than a spam script sends.
 const POSTS_PER_MINUTE: usize = 120;
 
+/// The window of [`POSTS_PER_MINUTE`], in seconds (also the `Retry-After` of a refused post).
+pub const POST_WINDOW_SECONDS: u64 = 60;
+
 /// Sliding-window limit of form posts per client address.
 #[derive(Clone, Default)]
 pub struct PostLimiter {
@@ -203,7 +206,7 @@ impl PostLimiter {
         let Some(address) = address else { return true };
         let Ok(mut recent) = self.recent.lock() else { return true };
         let now = Instant::now();
-        let window = Duration::from_secs(60);
+        let window = Duration::from_secs(POST_WINDOW_SECONDS);
         if recent.len() > 10_000 {
             recent.retain(|_, times| times.last().is_some_and(|t| now.duration_since(*t) < window));
         }

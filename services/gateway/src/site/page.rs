@@ -123,7 +123,13 @@ pub fn render(visitor: Visitor, status: StatusCode, template: &impl Template) ->
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     };
-    visitor.finish(with_site_headers(response))
+    let mut response = with_site_headers(response);
+    // Every "too many" page — the site's per-address limit, a service's per-account one — says when to come
+    // back, as the API does; the handler may have said it more precisely already.
+    if status == StatusCode::TOO_MANY_REQUESTS && !response.headers().contains_key(header::RETRY_AFTER) {
+        response.headers_mut().insert(header::RETRY_AFTER, super::forms::POST_WINDOW_SECONDS.into());
+    }
+    visitor.finish(response)
 }
 
 /// A 303 to `to`, with the visitor's cookies (after a successful form).

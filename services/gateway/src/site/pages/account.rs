@@ -152,17 +152,24 @@ pub async fn signin(
             visitor.signed_in(&session);
             redirect(visitor, if next.is_empty() { "/compte/" } else { &next })
         }
-        Err(GatewayError::Upstream(status))
-            if matches!(status.code(), Code::Unauthenticated | Code::ResourceExhausted) =>
-        {
+        Err(GatewayError::Upstream(status)) if status.code() == Code::Unauthenticated => {
             let mut errors = FormErrors::default();
-            let message = if status.code() == Code::Unauthenticated {
-                visitor.tr.t("wrong-credentials")
-            } else {
-                status.message().to_owned()
-            };
-            errors.add("email", message);
+            errors.add("email", visitor.tr.t("wrong-credentials"));
             signin_page(visitor, StatusCode::UNAUTHORIZED, form.get("email"), next, errors, String::new())
+        }
+        // Too many attempts: the form back, said in the page's language, with how long to wait (as the API does).
+        Err(GatewayError::Upstream(status)) if status.code() == Code::ResourceExhausted => {
+            let wait = crate::error::retry_after(&status);
+            let mut errors = FormErrors::default();
+            let minutes = wait.map_or(1, |seconds| seconds.div_ceil(60)).max(1);
+            let minutes = i64::try_from(minutes).unwrap_or(i64::MAX);
+            errors.add("email", visitor.tr.args("signin-too-many", &[], &[("minutes", minutes)]));
+            let mut response =
+                signin_page(visitor, StatusCode::TOO_MANY_REQUESTS, form.get("email"), next, errors, String::new());
+            if let Some(seconds) = wait {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+            }
+            response
         }
         Err(error) => error_page(visitor, &error),
     }

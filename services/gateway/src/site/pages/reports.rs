@@ -1164,7 +1164,11 @@ pub async fn photo(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    // Named by its id (a plain segment, checked above), never by what the reporter's file was called.
+    let extension = content_type.trim_start_matches("image/").replace("jpeg", "jpg");
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{photo_id}.{extension}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
     if let Ok(value) = HeaderValue::from_str(&cache) {
         headers.insert(header::CACHE_CONTROL, value);
     }
