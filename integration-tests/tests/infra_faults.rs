@@ -164,6 +164,7 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     for component in &mut components {
         component.start();
     }
+    eprintln!("infra_faults: platform started in {:.1} s", started.elapsed().as_secs_f64());
     let index = |name: &str| components.iter().position(|c| c.name == name).expect("a component");
     let (notifications, transparency) = (index("notifications"), index("transparency"));
     let site = format!("http://{http}");
@@ -269,12 +270,15 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
         })
     };
 
+    eprintln!("infra_faults: load started at {:.1} s", started.elapsed().as_secs_f64());
+    let mut dashboard = TransparencyClient::connect(upstream("transparency")).await.expect("connect");
     // (a) NATS killed, started again on the same store.
     let mark = progress(&ledger).await;
     nats.kill();
     tokio::time::sleep(Duration::from_secs(1)).await;
     nats.start_again();
     resumed(&ledger, mark, "NATS killed and restarted").await;
+    flowing(&mut dashboard, &sink, mark, "NATS killed and restarted").await;
     all_running(&mut components, "NATS killed and restarted");
 
     // (b) NATS killed, its store wiped: the relays republish every log from their databases.
@@ -284,12 +288,17 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     tokio::time::sleep(Duration::from_secs(1)).await;
     nats.start_again();
     resumed(&ledger, mark, "NATS restarted with its store wiped").await;
+    flowing(&mut dashboard, &sink, mark, "NATS restarted with its store wiped").await;
     all_running(&mut components, "NATS restarted with its store wiped");
 
-    // (c) PostgreSQL restarted the hard way: every session is cut, crash recovery runs.
+    // (c) PostgreSQL restarted the hard way: stopped with `-m immediate` (every session cut, no checkpoint),
+    // away for two seconds while the load goes on, started again (crash recovery).
     let mark = progress(&ledger).await;
-    pg.restart_immediate();
+    pg.kill();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    pg.start_again();
     resumed(&ledger, mark, "PostgreSQL restarted").await;
+    flowing(&mut dashboard, &sink, mark, "PostgreSQL restarted").await;
     all_running(&mut components, "PostgreSQL restarted");
 
     // (d) Transparency's read models lost: its database dropped and recreated, migrated, rebuilt from
@@ -299,6 +308,7 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     pg.drop_database("transparency").await;
     pg.create_database("transparency").await;
     let (database_url, nats_url) = (urls["transparency"].clone(), nats.url());
+    let rebuild_started = Instant::now();
     let rebuilt = tokio::task::spawn_blocking(move || {
         let operator = |args: &[&str]| {
             let output = Command::new(miroir_bin())
@@ -317,21 +327,27 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     .await
     .expect("the operator's commands");
     assert!(rebuilt.contains("transparency rebuilt"), "{rebuilt}");
+    eprintln!("infra_faults: migrate + rebuild took {:.1} s", rebuild_started.elapsed().as_secs_f64());
     restart(&mut components[transparency]).await;
     resumed(&ledger, mark, "transparency's database rebuilt").await;
+    flowing(&mut dashboard, &sink, mark, "transparency's database rebuilt").await;
 
     // (e) Notifications killed in the middle of a burst of e-mails (a slow relay makes the burst last).
     let mark = progress(&ledger).await;
     sink.slow_down(Duration::from_millis(150));
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before_kill = sink.messages().len();
+    let due_at_kill = progress(&ledger).await.1;
     components[notifications].kill();
+    assert!(before_kill < due_at_kill, "killed mid-burst: {before_kill} e-mails of {due_at_kill} had arrived");
     sink.slow_down(Duration::ZERO);
     tokio::time::sleep(Duration::from_millis(500)).await;
     restart(&mut components[notifications]).await;
     resumed(&ledger, mark, "notifications killed mid-burst").await;
+    flowing(&mut dashboard, &sink, mark, "notifications killed mid-burst").await;
     all_running(&mut components, "the end of the faults");
 
+    eprintln!("infra_faults: faults done at {:.1} s", started.elapsed().as_secs_f64());
     // The load stops; the mayor finishes what was filed.
     tokio::time::sleep(Duration::from_secs(1)).await;
     stop.store(true, Ordering::Relaxed);
@@ -349,6 +365,7 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     assert!(reports.len() > 20, "a load worth the name: {} reports", reports.len());
     assert!(ledger.retries > 0, "the faults were felt: some calls failed and were retried");
 
+    eprintln!("infra_faults: load stopped at {:.1} s", started.elapsed().as_secs_f64());
     // In each log exactly once, and nothing else.
     let db = |name: &str| {
         let url = urls[name].clone();
@@ -389,13 +406,13 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
         assert_eq!(state, (head as u64, head as u64), "{stream_name}: (messages, last sequence) = the log's head");
     }
 
+    eprintln!("infra_faults: logs and streams checked at {:.1} s", started.elapsed().as_secs_f64());
     // Counted by transparency, rebuilt and following again.
-    let mut dashboard_client = TransparencyClient::connect(upstream("transparency")).await.expect("connect");
     let expected = (reports.len() as u64, questions.len() as u64, questions.len() as u64);
     let mut counted = (0, 0, 0);
     for _ in 0..600 {
         let request = tr::GetDashboardRequest { scope: format!("communes/{PARIS}"), months: 1 };
-        if let Ok(dashboard) = dashboard_client.get_dashboard(request).await {
+        if let Ok(dashboard) = dashboard.get_dashboard(request).await {
             let dashboard = dashboard.into_inner();
             let q = dashboard.questions.unwrap_or_default();
             counted = (dashboard.reports.map_or(0, |r| r.received), q.asked, q.answered);
@@ -407,6 +424,7 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     }
     assert_eq!(counted, expected, "transparency counts each report, question and answer once");
 
+    eprintln!("infra_faults: transparency checked at {:.1} s", started.elapsed().as_secs_f64());
     // The e-mails: one per acknowledgement to its reporter, one per answer to its asker, and nothing else.
     let mut wanted: BTreeMap<String, String> = BTreeMap::new();
     for (key, report) in &ledger.reports {
@@ -447,12 +465,13 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
 
     eprintln!(
         "infra_faults: {} reports, {} questions, all acknowledged/answered; {} calls retried; {} e-mails \
-         ({} before the notifications SIGKILL, {} sent again); {:.0} s",
+         ({} of {} before the notifications SIGKILL, {} sent again); {:.0} s",
         reports.len(),
         questions.len(),
         ledger.retries,
         messages.len(),
         before_kill,
+        due_at_kill,
         resent,
         started.elapsed().as_secs_f64()
     );
@@ -510,13 +529,43 @@ async fn progress(ledger: &Mutex<Ledger>) -> (usize, usize) {
 
 /// Waits until residents and mayor both went on after a fault.
 async fn resumed(ledger: &Mutex<Ledger>, (reports, work): (usize, usize), fault: &str) {
-    let deadline = Instant::now() + Duration::from_secs(90);
+    let (start, deadline) = (Instant::now(), Instant::now() + Duration::from_secs(90));
     loop {
         let (now_reports, now_work) = progress(ledger).await;
         if now_reports >= reports + CLIENTS * 2 && now_work >= work + CLIENTS * 2 {
+            eprintln!("infra_faults: {fault}: the load resumed in {:.1} s", start.elapsed().as_secs_f64());
             return;
         }
         assert!(Instant::now() < deadline, "the load did not resume after: {fault}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until what came after a fault went all the way through JetStream: transparency counts more reports,
+/// and more e-mails arrived, than there were when it struck.
+async fn flowing(
+    dashboard: &mut TransparencyClient<tonic::transport::Channel>,
+    sink: &SmtpSink,
+    (reports, work): (usize, usize),
+    fault: &str,
+) {
+    let (start, deadline) = (Instant::now(), Instant::now() + Duration::from_secs(90));
+    loop {
+        let request = tr::GetDashboardRequest { scope: format!("communes/{PARIS}"), months: 1 };
+        let counted = match dashboard.get_dashboard(request).await {
+            Ok(answer) => answer.into_inner().reports.map_or(0, |r| r.received) as usize,
+            Err(_) => 0,
+        };
+        let mailed = distinct(&sink.messages()).len();
+        if counted > reports && mailed > work {
+            eprintln!("infra_faults: {fault}: events flow again after {:.1} s", start.elapsed().as_secs_f64());
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "after {fault}, events stopped: transparency counts {counted} reports (had {reports}), {mailed} e-mails \
+             (had {work} due)"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
