@@ -445,4 +445,31 @@ mod tests {
             assert_eq!(DeliveryCursor::decode(token), None, "{token}");
         }
     }
+
+    /// A database restarting for longer than the old three quick tries: the mark still lands, so the message is
+    /// not sent again when its lease runs out.
+    #[tokio::test]
+    async fn a_mark_waits_out_a_database_restart() {
+        let tries = std::sync::atomic::AtomicU32::new(0);
+        let recorded = finish_patiently("d1", "email", std::time::Duration::from_secs(120), || {
+            let n = tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { if n < 4 { Err(sqlx::Error::PoolTimedOut) } else { Ok(true) } }
+        })
+        .await;
+        assert!(recorded.expect("recorded once the database is back"));
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 5);
+    }
+
+    /// An error that no wait will mend is given up after a few tries.
+    #[tokio::test]
+    async fn a_lasting_error_is_given_up_after_a_few_tries() {
+        let tries = std::sync::atomic::AtomicU32::new(0);
+        let recorded = finish_patiently("d1", "email", std::time::Duration::from_secs(120), || {
+            tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { Err::<bool, _>(sqlx::Error::RowNotFound) }
+        })
+        .await;
+        assert!(matches!(recorded, Err(sqlx::Error::RowNotFound)), "{recorded:?}");
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 4);
+    }
 }
