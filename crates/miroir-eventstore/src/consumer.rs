@@ -165,7 +165,7 @@ const OUTAGE_LOG_EVERY: u32 = 30;
 impl Outage {
     /// Pauses before the next try; false if `token` was cancelled meanwhile.
     async fn wait(&mut self, consumer: &str, error: &sqlx::Error, token: &CancellationToken) -> bool {
-        if self.tries % OUTAGE_LOG_EVERY == 0 {
+        if self.tries.is_multiple_of(OUTAGE_LOG_EVERY) {
             tracing::warn!(consumer, %error, tries = self.tries, "consumer: database unavailable; retrying");
         }
         let pause = OUTAGE_PAUSE_MIN.saturating_mul(1 << self.tries.min(5)).min(OUTAGE_PAUSE_MAX);

@@ -149,7 +149,7 @@ where
             Ok(recorded) => return Ok(recorded),
             Err(error) if tries < 3 || (is_transient(&error) && started.elapsed() < lease / 2) => {
                 tries += 1;
-                if tries <= 3 || tries % 10 == 0 {
+                if tries <= 3 || tries.is_multiple_of(10) {
                     tracing::warn!(delivery_id, channel, %error, tries, "attempt not recorded yet; again");
                 }
                 tokio::time::sleep(PAUSE.saturating_mul(tries).min(PAUSE_MAX)).await;
