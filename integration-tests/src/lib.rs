@@ -1,6 +1,9 @@
 //! Harness for end-to-end tests: runs `miroir` as real processes (built by
 //! the same `cargo test`/`nextest` run), reads the addresses they bound from
-//! their JSON logs, and kills them the hard way when a test asks.
+//! their JSON logs, and kills them the hard way when a test asks;
+//! [`servers`] gives a test PostgreSQL and NATS servers of its own.
+
+pub mod servers;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -103,6 +106,11 @@ impl Process {
             .unwrap_or_else(|| panic!("no {kind} address of {component} in {:?}", self.listeners))
     }
 
+    /// Whether the process still runs (it did not exit, on its own or otherwise).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// SIGKILL: no chance to flush or say goodbye.
     pub fn kill(mut self) {
         let _ = self.child.kill();
@@ -168,5 +176,40 @@ pub mod rest {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("{url}: the commune never became known");
+    }
+
+    /// Posts until a success, with the same Idempotency-Key, as a client retries: a transport error, a 5xx (a
+    /// service is down), a 400 "unknown commune" (a service catching up) or a 401 (keys not fetched yet) is
+    /// retried; anything else fails the test. Answers the body and how many tries failed.
+    pub async fn call_until_done(
+        http: &reqwest::Client,
+        url: &str,
+        bearer: &str,
+        body: &Value,
+        key: &str,
+        patience: Duration,
+    ) -> (Value, u64) {
+        let deadline = std::time::Instant::now() + patience;
+        let mut failed = 0;
+        loop {
+            let response = http.post(url).bearer_auth(bearer).header("Idempotency-Key", key).json(body).send().await;
+            match response {
+                Ok(response) if response.status().is_success() => {
+                    return (response.json().await.expect("json"), failed);
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let text = response.text().await.unwrap_or_default();
+                    assert!(
+                        status.is_server_error() || status == 400 || status == 401,
+                        "{url}: {status} {text} is not a fault's answer"
+                    );
+                }
+                Err(_) => {}
+            }
+            failed += 1;
+            assert!(std::time::Instant::now() < deadline, "{url} with key {key}: no success in {patience:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }

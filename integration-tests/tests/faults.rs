@@ -14,12 +14,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use miroir_integration_tests::rest::login;
+use miroir_integration_tests::rest::{call_until_done, login};
 use miroir_integration_tests::{Process, miroir_bin, nats_url};
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::transparency::v1 as tr;
 use miroir_proto::transparency::v1::transparency_client::TransparencyClient;
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Row;
 use tokio::sync::Mutex;
 
@@ -326,39 +326,5 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
     }
     for service in ["IDENTITY", "REPORTS", "DIALOGUE"] {
         let _ = jetstream.delete_stream(format!("{}_{service}", prefix.to_uppercase())).await;
-    }
-}
-
-/// Calls until a success, with the same Idempotency-Key: a transport error, a 5xx (a service is down) or a 400
-/// "unknown commune" (a service catching up) is retried. Answers the body and how many tries failed.
-async fn call_until_done(
-    http: &reqwest::Client,
-    url: &str,
-    bearer: &str,
-    body: &Value,
-    key: &str,
-    patience: Duration,
-) -> (Value, u64) {
-    let deadline = Instant::now() + patience;
-    let mut failed = 0;
-    loop {
-        let response = http.post(url).bearer_auth(bearer).header("Idempotency-Key", key).json(body).send().await;
-        match response {
-            Ok(response) if response.status().is_success() => {
-                return (response.json().await.expect("json"), failed);
-            }
-            Ok(response) => {
-                let status = response.status();
-                let text = response.text().await.unwrap_or_default();
-                assert!(
-                    status.is_server_error() || status == 400 || status == 401,
-                    "{url}: {status} {text} is not a fault's answer"
-                );
-            }
-            Err(_) => {}
-        }
-        failed += 1;
-        assert!(Instant::now() < deadline, "{url} with key {key}: no success in {patience:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -93,12 +93,23 @@ impl EventFeed for JetStreamFeed {
         let bus = self.bus.clone();
         let service = service.to_owned();
         async move {
-            let mut stream = bus.stream(&service).await.map_err(|e| FeedError::Transport(e.to_string()))?;
+            let mut stream = match bus.context().get_stream(bus.stream_name(&service)).await {
+                Ok(stream) => stream,
+                // No stream yet: the relay creates it at its first publish, and a log with nothing
+                // to publish (or a server that lost its store) has none. Nothing to deliver, then.
+                Err(error) if is_stream_not_found(&error) => return Ok(0),
+                Err(error) => return Err(FeedError::Transport(error.to_string())),
+            };
             let info = stream.info().await.map_err(|e| FeedError::Transport(e.to_string()))?;
             Ok(info.state.last_sequence)
         }
         .boxed()
     }
+}
+
+fn is_stream_not_found(error: &async_nats::jetstream::context::GetStreamError) -> bool {
+    use async_nats::jetstream::context::GetStreamErrorKind;
+    matches!(error.kind(), GetStreamErrorKind::JetStream(e) if e.error_code() == async_nats::jetstream::ErrorCode::STREAM_NOT_FOUND)
 }
 
 async fn open(bus: &JetStreamBus, service: &str, after: u64) -> Result<Ordered, String> {

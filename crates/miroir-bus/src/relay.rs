@@ -8,10 +8,11 @@
 //! relay needs no other truth: at start and after any failure it reads the
 //! stream's last sequence and goes on from there. When JetStream lost messages
 //! (a deleted stream, a server that lost its tail) that number went down, and
-//! the relay republishes from the database. Its progress is also written to
+//! the relay republishes from the database (it looks every few seconds even
+//! when it has nothing new to publish). Its progress is also written to
 //! `relay_progress` for operators.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_nats::HeaderMap;
 use async_nats::jetstream::context::PublishErrorKind;
@@ -43,6 +44,8 @@ pub struct Relay {
 /// Without a local append to wake it (another replica appended), the relay looks at the log this often.
 const IDLE_POLL: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// How often the relay checks that the stream still has what it published.
+const STREAM_CHECK: Duration = Duration::from_secs(2);
 
 impl Relay {
     pub fn new(store: EventStore, bus: JetStreamBus) -> Self {
@@ -55,11 +58,31 @@ impl Relay {
         let mut head = self.store.watch_head();
         let mut published: Option<u64> = None;
         let mut backoff = Duration::from_millis(100);
+        let mut synced = Instant::now();
         while !token.is_cancelled() {
+            // An idle relay looks at the stream now and then: a server that lost
+            // its store (or a deleted stream) is noticed, and the log
+            // republished, without waiting for the next append.
+            let mut checked = None;
+            if synced.elapsed() >= STREAM_CHECK {
+                checked = published.take();
+            }
             let step = async {
                 let from = match published {
                     Some(position) => position,
-                    None => self.sync().await?,
+                    None => {
+                        synced = Instant::now();
+                        let stream_last = self.sync().await?;
+                        if checked.is_some_and(|had| stream_last < had) {
+                            tracing::warn!(
+                                service,
+                                stream_last,
+                                published = checked,
+                                "relay: the stream lost messages; republishing them from the log"
+                            );
+                        }
+                        stream_last
+                    }
                 };
                 published = Some(from);
                 head.borrow_and_update();
@@ -104,7 +127,7 @@ impl Relay {
             return Err(RelayError::StreamAhead { stream: info.config.name.clone(), stream_last, head });
         }
         if stream_last < head {
-            tracing::info!(
+            tracing::debug!(
                 service = self.store.service(),
                 stream_last,
                 head,

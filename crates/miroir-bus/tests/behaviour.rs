@@ -474,6 +474,37 @@ async fn sqlite_relay_republishes_after_loss() {
     the_relay_republishes_what_jetstream_lost(Backend::Sqlite).await;
 }
 
+/// A stream lost while its log has nothing new (a server restarted with its store wiped, and no append since):
+/// the idle relay notices by itself and republishes the whole log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_idle_relay_republishes_a_lost_stream_without_a_new_append() {
+    let setup = Setup::new(Backend::Postgres, Bus::JetStream).await;
+    let bus = setup.bus.clone().expect("jetstream bus");
+    for i in 0..12 {
+        setup.store.append(commit(&format!("r{i}"), 0, 1, None), &()).await.expect("append");
+    }
+    wait_until("12 events published", || stream_sequence_is_log_position(&bus, 12)).await;
+    bus.context().delete_stream(bus.stream_name(SERVICE)).await.expect("delete stream");
+    // No append: only the relay's own look at the stream can bring it back.
+    wait_until("all 12 republished", || stream_sequence_is_log_position(&bus, 12)).await;
+    let events = collect(&setup, 0, 12).await;
+    let log = setup.store.read_log(0, 100).await.expect("log");
+    assert_eq!(
+        events.iter().map(|e| (&e.event_id, e.position)).collect::<Vec<_>>(),
+        log.iter().map(|e| (&e.event_id, e.position)).collect::<Vec<_>>()
+    );
+}
+
+/// The head of a log whose stream does not exist (yet, or any more) is 0, not an error: a rebuild of a
+/// projection of an empty log has nothing to replay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_of_a_log_without_a_stream_is_zero() {
+    let prefix = format!("t{}", uuid::Uuid::new_v4().simple());
+    let bus = JetStreamBus::connect(&nats_url(), &prefix).await.expect("connect to NATS");
+    let feed = JetStreamFeed::new(bus);
+    assert_eq!(feed.head("nothing-yet").await.expect("a head"), 0);
+}
+
 // ---------------------------------------------------------------- instantiation
 
 macro_rules! suite {

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::StreamExt;
-use miroir_platform::storage::Database;
+use miroir_platform::storage::{Database, is_transient};
 use sqlx::{AnyConnection, Row};
 use tokio_util::sync::CancellationToken;
 
@@ -151,6 +151,32 @@ pub async fn apply_batch<H: Handler>(
     Ok(Applied::Done)
 }
 
+/// Waits out a database that restarts or is out of reach, logging it once
+/// per outage (and then every [`OUTAGE_LOG_EVERY`]), with a growing pause.
+#[derive(Default)]
+struct Outage {
+    tries: u32,
+}
+
+const OUTAGE_PAUSE_MIN: Duration = Duration::from_millis(100);
+const OUTAGE_PAUSE_MAX: Duration = Duration::from_secs(2);
+const OUTAGE_LOG_EVERY: u32 = 30;
+
+impl Outage {
+    /// Pauses before the next try; false if `token` was cancelled meanwhile.
+    async fn wait(&mut self, consumer: &str, error: &sqlx::Error, token: &CancellationToken) -> bool {
+        if self.tries.is_multiple_of(OUTAGE_LOG_EVERY) {
+            tracing::warn!(consumer, %error, tries = self.tries, "consumer: database unavailable; retrying");
+        }
+        let pause = OUTAGE_PAUSE_MIN.saturating_mul(1 << self.tries.min(5)).min(OUTAGE_PAUSE_MAX);
+        self.tries = self.tries.saturating_add(1);
+        tokio::select! {
+            () = token.cancelled() => false,
+            () = tokio::time::sleep(pause) => true,
+        }
+    }
+}
+
 /// How long a consumer waits before retrying an event whose handler failed.
 const RETRY_DELAY: Duration = Duration::from_secs(1);
 /// Most events committed in one transaction.
@@ -169,8 +195,21 @@ pub async fn run<F: EventFeed + ?Sized, H: Handler>(
     until: Option<u64>,
     token: CancellationToken,
 ) -> Result<u64, ConsumerError> {
+    let mut outage = Outage::default();
+    // The checkpoint last read, answered if cancelled while the database is away.
+    let mut known = 0;
     loop {
-        let mut reached = checkpoint(db, consumer).await?;
+        let mut reached = match checkpoint(db, consumer).await {
+            Ok(reached) => reached,
+            Err(error) if is_transient(&error) => {
+                if outage.wait(consumer, &error, &token).await {
+                    continue;
+                }
+                return Ok(known);
+            }
+            Err(error) => return Err(error.into()),
+        };
+        known = reached;
         if until.is_some_and(|until| reached >= until) {
             return Ok(reached);
         }
@@ -194,16 +233,25 @@ pub async fn run<F: EventFeed + ?Sized, H: Handler>(
             }
             match apply_batch(db, consumer, handler, &events).await {
                 Ok(_) => {
+                    outage = Outage::default();
                     reached = events.last().map(|e| e.position).unwrap_or(reached).max(reached);
                     if until.is_some_and(|until| reached >= until) {
                         return Ok(reached);
                     }
                 }
-                Err(ConsumerError::Handler { source, position, .. }) => break (position, source),
+                Err(ConsumerError::Handler { source, position, .. }) => break Some((position, source)),
+                // The database restarting or out of reach: nothing was committed; start again from the
+                // checkpoint once it answers (the feed redelivers what this batch held).
+                Err(ConsumerError::Database(error)) if is_transient(&error) => {
+                    if !outage.wait(consumer, &error, &token).await {
+                        return Ok(reached);
+                    }
+                    break None;
+                }
                 Err(other) => return Err(other),
             }
         };
-        let (position, source) = failed;
+        let Some((position, source)) = failed else { continue };
         if matches!(source, HandlerError::Superseded) {
             return Err(ConsumerError::Handler { consumer: consumer.to_owned(), position, source });
         }

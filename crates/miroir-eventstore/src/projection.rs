@@ -12,7 +12,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use miroir_platform::storage::Database;
+use miroir_platform::storage::{Database, is_transient};
 use sqlx::{AnyConnection, AssertSqlSafe, Executor, Row};
 use tokio_util::sync::CancellationToken;
 
@@ -147,7 +147,19 @@ pub async fn run_live<F: EventFeed + ?Sized, P: Projection>(
 ) -> Result<(), ConsumerError> {
     ensure(db, projection).await?;
     while !token.is_cancelled() {
-        let generation = active_generation(db, projection.name()).await?;
+        let generation = match active_generation(db, projection.name()).await {
+            Ok(generation) => generation,
+            // The database restarting or out of reach: look again in a while.
+            Err(error) if is_transient(&error) => {
+                tracing::warn!(projection = projection.name(), %error, "projection: database unavailable; retrying");
+                tokio::select! {
+                    () = token.cancelled() => {}
+                    () = tokio::time::sleep(SWAP_POLL) => {}
+                }
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
         let writer = GenerationWriter { projection, generation, suffix: suffix(generation), check_active: true };
         let consumer = consumer_name(projection.name(), generation);
         // An idle runner must notice a swap too (the rebuild may have stopped
@@ -167,12 +179,16 @@ pub async fn run_live<F: EventFeed + ?Sized, P: Projection>(
             result = run => result,
             () = watch => Ok(0),
         };
-        match result {
-            Ok(_) => {}
-            // The swap replaced this generation under us: its tables and
-            // checkpoint may be gone, so any failure of that moment is expected.
-            Err(_) if active_generation(db, projection.name()).await? != generation => {}
-            Err(other) => return Err(other),
+        if let Err(failure) = result {
+            match active_generation(db, projection.name()).await {
+                // The swap replaced this generation under us: its tables and
+                // checkpoint may be gone, so any failure of that moment is expected.
+                Ok(now) if now != generation => {}
+                Ok(_) => return Err(failure),
+                // Cannot tell while the database is away: look again once it is back.
+                Err(error) if is_transient(&error) => continue,
+                Err(error) => return Err(error.into()),
+            }
         }
         if !token.is_cancelled() {
             tracing::info!(projection = projection.name(), generation, "generation replaced; following the new one");

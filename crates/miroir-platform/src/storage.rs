@@ -136,6 +136,31 @@ pub fn backend_of(url: &str) -> Result<Backend, StorageError> {
     }
 }
 
+/// Whether `error` may go away by itself: the server restarting or out of
+/// reach (the connection cut, refused or timed out, "shutting down", "starting
+/// up", too many connections), or a transaction that lost a race (serialization
+/// failure, deadlock, SQLite busy). Retrying later is then right; any other
+/// error (bad SQL, a missing table, a constraint) will not change on a retry.
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or_default();
+            // SQLSTATE class 08: connection exception; 57P01-03: shut down by an administrator, after a crash,
+            // or not accepting connections yet; 53300: too many connections; 40001/40P01: lost a race.
+            // SQLite (extended codes): 5 / 517 busy, 6 locked.
+            code.starts_with("08")
+                || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01" | "5" | "517" | "6")
+        }
+        _ => false,
+    }
+}
+
 /// One migration file of `migrations/<component>/`.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {

@@ -161,6 +161,10 @@ pub struct ServiceArgs {
     /// The sender of notifications' e-mails; the Message-IDs are under its domain.
     #[arg(long, env = "MIROIR_MAIL_FROM", default_value = "Miroir <ne-pas-repondre@localhost>")]
     pub mail_from: String,
+    /// How long, in seconds, an e-mail being sent stays claimed by its sender: after a crash, what was in flight
+    /// goes out (again, with the same Message-ID) once this has passed. Longer than a send may last (60 s).
+    #[arg(long, env = "MIROIR_EMAIL_LEASE_SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub email_lease_seconds: u64,
     /// Where services reach the identity service (token keys) and the gateway its API.
     #[arg(long, env = "MIROIR_IDENTITY_URL", default_value = "http://127.0.0.1:50052")]
     pub identity_url: String,

@@ -144,6 +144,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         public_url: format!("http://{site}"),
         // One machine, one person: webhooks to a local receiver are what city IT tries first.
         loopback_webhooks: true,
+        email_lease: miroir_notifications::email::DEFAULT_LEASE,
     };
     component::notifications::start(
         &mut supervisor,

@@ -146,6 +146,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 mailer: component::mailer(common.smtp_url.as_deref(), &common.mail_from)?,
                 public_url: common.public_url.clone(),
                 loopback_webhooks: false,
+                email_lease: std::time::Duration::from_secs(common.email_lease_seconds),
             };
             component::notifications::start(
                 &mut supervisor,

@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::directory::Directory;
 use crate::domain::preferences::{EmailCadence, Locale};
-use crate::outbox::{Claim, EMAIL_BACKOFF, Outbox, Outcome, jitter};
+use crate::outbox::{Claim, EMAIL_BACKOFF, Outbox, Outcome, finish_patiently, jitter};
 use crate::read_model::query;
 use crate::render::Catalogue;
 use crate::render::email::{StoredEmail, UnsubscribeLink, render_stored};
@@ -75,6 +75,10 @@ impl Mailer for LogMailer {
 /// Now, in Unix microseconds (tests move it forward to reach a retry's time).
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
+/// How long a claimed e-mail is its sender's unless configured otherwise:
+/// well beyond the SMTP client's own limit on one send (60 s).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(120);
+
 /// How the senders work.
 #[derive(Debug, Clone)]
 pub struct SenderConfig {
@@ -95,7 +99,7 @@ impl SenderConfig {
         Self {
             public_url: public_url.into().trim_end_matches('/').to_owned(),
             concurrency: 2,
-            lease: Duration::from_secs(120),
+            lease: DEFAULT_LEASE,
             idle_poll: Duration::from_secs(2),
         }
     }
@@ -209,21 +213,10 @@ impl EmailSender {
         Ok(Some(Attempted { delivery_id: claim.delivery_id, outcome, recorded }))
     }
 
-    /// Records an outcome, trying a few times: after a send, a lost mark
-    /// means the message goes out again when the lease runs out.
+    /// Records an outcome (patiently: see [`finish_patiently`]).
     async fn record(&self, claim: &Claim, outcome: &Outcome) -> Result<bool, SenderError> {
-        let mut tries = 0;
-        loop {
-            match self.outbox.finish(claim, outcome, (self.clock)()).await {
-                Ok(recorded) => return Ok(recorded),
-                Err(error) if tries < 3 => {
-                    tries += 1;
-                    tracing::warn!(delivery_id = %claim.delivery_id, %error, "e-mail attempt not recorded yet; again");
-                    tokio::time::sleep(Duration::from_millis(200 * tries)).await;
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+        let finish = || self.outbox.finish(claim, outcome, (self.clock)());
+        Ok(finish_patiently(&claim.delivery_id, CHANNEL, self.config.lease, finish).await?)
     }
 
     /// After a failure worth retrying: the next try, or failed once the schedule is exhausted.

@@ -14,7 +14,7 @@
 //!
 //! Times come in the calls (Unix microseconds): nothing here reads a clock.
 
-use miroir_platform::storage::{Backend, Database};
+use miroir_platform::storage::{Backend, Database, is_transient};
 use miroir_proto::notifications::v1 as pb;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -123,6 +123,39 @@ impl Backoff {
         let delay_us = self.delays_s.get(index)?.saturating_mul(1_000_000);
         let spread = (delay_us as f64 * 0.1 * jitter.clamp(-1.0, 1.0)) as i64;
         Some(now_us.saturating_add(delay_us).saturating_add(spread))
+    }
+}
+
+/// Marks an attempt with `finish`, trying again while the database is away
+/// (a restart, a failover) for as long as half of `lease`, and a few times
+/// whatever the error: after a send, a lost mark means the message goes out
+/// again once the lease has run out.
+pub(crate) async fn finish_patiently<F, Fut>(
+    delivery_id: &str,
+    channel: &str,
+    lease: std::time::Duration,
+    mut finish: F,
+) -> Result<bool, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, sqlx::Error>>,
+{
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
+    const PAUSE_MAX: std::time::Duration = std::time::Duration::from_secs(2);
+    let started = std::time::Instant::now();
+    let mut tries: u32 = 0;
+    loop {
+        match finish().await {
+            Ok(recorded) => return Ok(recorded),
+            Err(error) if tries < 3 || (is_transient(&error) && started.elapsed() < lease / 2) => {
+                tries += 1;
+                if tries <= 3 || tries.is_multiple_of(10) {
+                    tracing::warn!(delivery_id, channel, %error, tries, "attempt not recorded yet; again");
+                }
+                tokio::time::sleep(PAUSE.saturating_mul(tries).min(PAUSE_MAX)).await;
+            }
+            Err(error) => return Err(error),
+        }
     }
 }
 
@@ -411,5 +444,32 @@ mod tests {
         for token in ["", "zz", &hex::encode("x/abc")] {
             assert_eq!(DeliveryCursor::decode(token), None, "{token}");
         }
+    }
+
+    /// A database restarting for longer than the old three quick tries: the mark still lands, so the message is
+    /// not sent again when its lease runs out.
+    #[tokio::test]
+    async fn a_mark_waits_out_a_database_restart() {
+        let tries = std::sync::atomic::AtomicU32::new(0);
+        let recorded = finish_patiently("d1", "email", std::time::Duration::from_secs(120), || {
+            let n = tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { if n < 4 { Err(sqlx::Error::PoolTimedOut) } else { Ok(true) } }
+        })
+        .await;
+        assert!(recorded.expect("recorded once the database is back"));
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 5);
+    }
+
+    /// An error that no wait will mend is given up after a few tries.
+    #[tokio::test]
+    async fn a_lasting_error_is_given_up_after_a_few_tries() {
+        let tries = std::sync::atomic::AtomicU32::new(0);
+        let recorded = finish_patiently("d1", "email", std::time::Duration::from_secs(120), || {
+            tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { Err::<bool, _>(sqlx::Error::RowNotFound) }
+        })
+        .await;
+        assert!(matches!(recorded, Err(sqlx::Error::RowNotFound)), "{recorded:?}");
+        assert_eq!(tries.load(std::sync::atomic::Ordering::SeqCst), 4);
     }
 }

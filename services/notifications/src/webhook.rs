@@ -48,7 +48,7 @@ use crate::domain::InseeCode;
 use crate::domain::webhook::{self, Command, Scope, WebhookEndpointDecider, WebhookUrl, is_public_ip};
 use crate::email::{Attempted, Clock, SenderError, Wake};
 use crate::intake::announcement::{EventType, param};
-use crate::outbox::{Claim, Outbox, Outcome, WEBHOOK_BACKOFF, jitter};
+use crate::outbox::{Claim, Outbox, Outcome, WEBHOOK_BACKOFF, finish_patiently, jitter};
 use crate::read_model::NotificationsView;
 use crate::workers::Workers;
 
@@ -365,19 +365,10 @@ impl WebhookSender {
         Ok(Some(Attempted { delivery_id: claim.delivery_id, outcome: tried.outcome, recorded }))
     }
 
+    /// Records an outcome (patiently: see [`finish_patiently`]).
     async fn record(&self, claim: &Claim, tried: &Tried) -> Result<bool, SenderError> {
-        let mut tries = 0;
-        loop {
-            match self.outbox.finish_with_status(claim, &tried.outcome, (self.clock)(), tried.http_status).await {
-                Ok(recorded) => return Ok(recorded),
-                Err(error) if tries < 3 => {
-                    tries += 1;
-                    tracing::warn!(delivery_id = %claim.delivery_id, %error, "webhook attempt not recorded yet; again");
-                    tokio::time::sleep(Duration::from_millis(200 * tries)).await;
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+        let finish = || self.outbox.finish_with_status(claim, &tried.outcome, (self.clock)(), tried.http_status);
+        Ok(finish_patiently(&claim.delivery_id, "webhook", self.config.lease, finish).await?)
     }
 
     /// Disables the delivery's endpoint, as the service (`by` ""), through its decider.

@@ -38,6 +38,8 @@ pub struct Delivery {
     /// Webhooks may point at this machine (`miroir up` on a laptop); never in a deployment, where an endpoint
     /// must be a public address.
     pub loopback_webhooks: bool,
+    /// How long a claimed e-mail is its sender's ([`SenderConfig::lease`]).
+    pub email_lease: std::time::Duration,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -87,7 +89,7 @@ pub async fn start(
         delivery.directory,
         delivery.mailer,
         key,
-        SenderConfig::new(delivery.public_url),
+        SenderConfig { lease: delivery.email_lease, ..SenderConfig::new(delivery.public_url) },
     );
     // Digests of finished days and weeks become deliveries; the senders are woken for them.
     let digests = DigestScheduler::new(store.database().clone()).with_wake(sender.wake());
