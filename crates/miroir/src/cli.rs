@@ -148,6 +148,10 @@ pub struct ServiceArgs {
     /// Where the gateway reaches the transparency service.
     #[arg(long, env = "MIROIR_TRANSPARENCY_URL", default_value = "http://127.0.0.1:50056")]
     pub transparency_url: String,
+    /// The gateway's reverse proxies (an ingress controller's pods: CIDRs or addresses, comma-separated), whose
+    /// `X-Forwarded-For` names the caller for the per-address rate limits. Empty: the socket peer is the caller.
+    #[arg(long, env = "MIROIR_TRUSTED_PROXIES", default_value = "", value_parser = trusted_proxies)]
+    pub trusted_proxies: miroir_gateway::client_address::TrustedProxies,
     /// The secret Miroir's own services share for internal calls (identity's directory of addresses, asked by
     /// notifications): at least 32 printable characters, the same in identity and notifications. Unset: the
     /// directory is closed.
@@ -250,4 +254,8 @@ pub enum AdminTask {
         #[arg(long, default_value_t = 120)]
         delay_seconds: i64,
     },
+}
+
+fn trusted_proxies(list: &str) -> Result<miroir_gateway::client_address::TrustedProxies, String> {
+    miroir_gateway::client_address::TrustedProxies::parse(list)
 }

@@ -180,6 +180,7 @@ pub async fn run(args: UpArgs, token: CancellationToken) -> anyhow::Result<()> {
         dialogue_url,
         notifications_url,
         transparency_url,
+        trusted_proxies: Default::default(),
     };
     component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, Some(admin_routes)).await?;
 

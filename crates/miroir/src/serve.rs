@@ -182,6 +182,7 @@ pub async fn run(args: ServeArgs, token: CancellationToken) -> anyhow::Result<()
                 dialogue_url: common.dialogue_url.clone(),
                 notifications_url: common.notifications_url.clone(),
                 transparency_url: common.transparency_url.clone(),
+                trusted_proxies: common.trusted_proxies.clone(),
             };
             component::gateway::start(&mut supervisor, &config, http, &readiness, &metrics, None).await?;
         }

@@ -12,6 +12,7 @@
 //! - [`site`] — the residents' website (server-rendered HTML).
 //! - [`open311`] — Open311 GeoReport v2 under `/open311/v2` (JSON and XML).
 
+pub mod client_address;
 pub mod error;
 pub mod headers;
 pub mod open311;
@@ -44,6 +45,8 @@ pub struct GatewayConfig {
     pub notifications_url: String,
     /// gRPC URL of the transparency service, e.g. `http://127.0.0.1:50056`.
     pub transparency_url: String,
+    /// The deployment's reverse proxies, whose `X-Forwarded-For` names the caller (none: the socket peer is).
+    pub trusted_proxies: client_address::TrustedProxies,
 }
 
 /// What every handler shares: the clients of the services. Cheap to clone
@@ -60,6 +63,8 @@ pub struct AppState {
     pub(crate) limiter: site::forms::PostLimiter,
     /// Access tokens of Open311 `api_key`s, until shortly before they expire.
     pub(crate) open311_tokens: open311::TokenCache,
+    /// Whose `X-Forwarded-For` is believed (the per-address rate limits).
+    pub(crate) trusted_proxies: client_address::TrustedProxies,
 }
 
 impl std::fmt::Debug for AppState {
@@ -80,6 +85,7 @@ impl AppState {
             transparency: upstream::transparency_client(channels.transparency),
             limiter: site::forms::PostLimiter::default(),
             open311_tokens: open311::TokenCache::default(),
+            trusted_proxies: client_address::TrustedProxies::default(),
         }
     }
 
@@ -87,14 +93,15 @@ impl AppState {
     /// first use, so the gateway starts (and answers 503) while a service is
     /// still down.
     pub fn connect(config: &GatewayConfig) -> Result<Self, GatewayError> {
-        Ok(Self::new(Channels {
+        let state = Self::new(Channels {
             reports: upstream::lazy_channel(&config.reports_url)?,
             identity: upstream::lazy_channel(&config.identity_url)?,
             publications: upstream::lazy_channel(&config.publications_url)?,
             dialogue: upstream::lazy_channel(&config.dialogue_url)?,
             notifications: upstream::lazy_channel(&config.notifications_url)?,
             transparency: upstream::lazy_channel(&config.transparency_url)?,
-        }))
+        });
+        Ok(Self { trusted_proxies: config.trusted_proxies.clone(), ..state })
     }
 }
 
@@ -122,9 +129,11 @@ pub async fn build(config: &GatewayConfig, metrics: &Metrics) -> Result<Router, 
 /// without metrics.
 ///
 /// The client address given to the identity service (rate limits) is the
-/// first hop of `X-Forwarded-For`, else the socket peer when the router is
-/// served with `into_make_service_with_connect_info::<SocketAddr>()`.
+/// socket peer when the router is served with
+/// `into_make_service_with_connect_info::<SocketAddr>()`, or what a trusted
+/// proxy says in `X-Forwarded-For` (`client_address.rs`).
 pub fn router(state: AppState) -> Router {
+    let trusted_proxies = state.trusted_proxies.clone();
     Router::new()
         .nest("/api/v1", rest::routes())
         .route("/api/openapi.json", get(openapi::document))
@@ -134,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { GatewayError::MethodNotAllowed })
         .with_state(state)
+        .layer(axum::Extension(trusted_proxies))
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(span::request_span))
         .layer(axum::middleware::map_response(headers::security_headers))

@@ -70,6 +70,8 @@ async fn stack() -> Stack {
         dialogue_url: "http://127.0.0.1:9".to_owned(),
         notifications_url: "http://127.0.0.1:9".to_owned(),
         transparency_url: "http://127.0.0.1:9".to_owned(),
+        // The tests are the proxy: their X-Forwarded-For picks the caller.
+        trusted_proxies: miroir_gateway::client_address::TrustedProxies::parse("127.0.0.1").expect("loopback"),
     };
     let router = build(&config, &metrics).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");

@@ -96,6 +96,7 @@ async fn stack() -> Stack {
         dialogue_url: "http://127.0.0.1:9".to_owned(),
         notifications_url: "http://127.0.0.1:9".to_owned(),
         transparency_url: "http://127.0.0.1:9".to_owned(),
+        trusted_proxies: Default::default(),
     };
     let router = build(&config, &metrics).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");

@@ -89,6 +89,7 @@ async fn site() -> Site {
             dialogue_url: "http://127.0.0.1:9".to_owned(),
             notifications_url: "http://127.0.0.1:9".to_owned(),
             transparency_url: "http://127.0.0.1:9".to_owned(),
+            trusted_proxies: Default::default(),
         },
         &Metrics::new("gateway").expect("metrics"),
     )

@@ -111,6 +111,7 @@ async fn site(posts: u32) -> Site {
         dialogue_url,
         notifications_url: "http://127.0.0.1:9".to_owned(),
         transparency_url: "http://127.0.0.1:9".to_owned(),
+        trusted_proxies: Default::default(),
     };
     let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");

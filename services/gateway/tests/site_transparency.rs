@@ -155,6 +155,7 @@ async fn site() -> Site {
         dialogue_url,
         notifications_url: "http://127.0.0.1:9".to_owned(),
         transparency_url: transparency_url.clone(),
+        trusted_proxies: Default::default(),
     };
     let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");

@@ -191,6 +191,8 @@ impl Platform {
             dialogue_url,
             notifications_url,
             transparency_url,
+            // The tests are the proxy: their X-Forwarded-For picks the caller.
+            trusted_proxies: miroir_gateway::client_address::TrustedProxies::parse("127.0.0.1").expect("loopback"),
         };
         let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
