@@ -20,7 +20,8 @@ KEY = re.compile(r"^[\t ]*[!-~](?:[ -~]*[!-~])?[\t ]*$")
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    headers = kwargs.get("headers") or {}
+    # The generated headers are the case's own (`kwargs` holds only the transport's extra arguments).
+    headers = case.headers or {}
     for name in list(headers):
         if name.lower() == "idempotency-key" and isinstance(headers[name], str) and KEY.match(headers[name]) \
                 and len(headers[name].strip()) <= 100:
@@ -46,10 +47,12 @@ DATA_DEPENDENT = (
     "must be a project published by this commune",
     "must not be in the past",  # compared with the clock
     "must be inside France",  # latitude and longitude are two query parameters: no schema holds them together
+    "south must be below north",  # a bbox's pattern holds each side's range, not their order
     "only a list has values",  # a category question's values go with its datatype
     "must be the code in the path",
     "is required for a",  # a publication's details go with its kind
     "must be a PDF document, or an image",  # a file is typed by its bytes
+    "is not an image in JPEG, PNG or WebP format",  # a report's photo too
     "is required: the PDF or image to attach",
     "is not published in the",  # a publication's kind goes with its space
     "only an agent is tied to a department",  # a role's department goes with the role
