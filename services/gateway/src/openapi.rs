@@ -702,7 +702,10 @@ fn body_shapes(document: &mut Value) {
     for item in document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut()) {
         for operation in item.as_object_mut().into_iter().flat_map(|item| item.values_mut()) {
             let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
-            for parameter in operation["parameters"].as_array_mut().into_iter().flatten() {
+            // `get_mut`, not `operation["parameters"]`: indexing would add `"parameters": null`
+            // to the operations without any, which the OpenAPI meta-schema refuses.
+            let parameters = operation.get_mut("parameters").and_then(Value::as_array_mut);
+            for parameter in parameters.into_iter().flatten() {
                 let name = parameter["name"].as_str().unwrap_or_default();
                 if let Some((_, _, schema)) = rules.iter().find(|(op, param, _)| *op == id && *param == name) {
                     parameter["schema"] = schema.clone();

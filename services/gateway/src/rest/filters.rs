@@ -130,6 +130,10 @@ pub fn parse(query: &str) -> Result<ReportFilters, GatewayError> {
     if submitted_after_us > 0 && submitted_before_us > 0 && submitted_after_us >= submitted_before_us {
         return Err(GatewayError::invalid_field("submitted_before", "must be later than submitted_after"));
     }
+    let assigned_agent = single(&params, "assigned_to")?;
+    if !assigned_agent.is_empty() && !is_uuid(&assigned_agent) {
+        return Err(GatewayError::invalid_field("assigned_to", "must be an account id (a UUID)"));
+    }
     let order_by = single(&params, "order_by")?;
     if !matches!(order_by.as_str(), "" | "newest" | "most_supported") {
         return Err(GatewayError::invalid_field("order_by", "must be newest or most_supported"));
@@ -143,8 +147,13 @@ pub fn parse(query: &str) -> Result<ReportFilters, GatewayError> {
         submitted_before_us,
         text: single(&params, "q")?,
         order_by,
-        assigned_agent: single(&params, "assigned_to")?,
+        assigned_agent,
     })
+}
+
+/// A UUID as the API writes ids (hyphenated, 36 characters).
+fn is_uuid(raw: &str) -> bool {
+    raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
 }
 
 /// `south,west,north,east` in degrees (WGS 84): four plain decimals, each in
@@ -259,6 +268,7 @@ mod tests {
             ("submitted_after=2025-03-14T09:00:00Z&submitted_before=2025-03-14T08:00:00Z", "submitted_before"),
             ("order_by=random", "order_by"),
             ("department=a&department=b", "department"),
+            ("assigned_to=null", "assigned_to"),
         ] {
             assert_eq!(field(query).as_deref(), Some(name), "{query}");
         }
