@@ -39,6 +39,7 @@ DATA_DEPENDENT = (
     "is not a token this API gave",  # page_token: opaque, only the tokens the API handed out
     "no commune with this INSEE code is on Miroir",  # a well-formed code of a commune not on the platform
     "no such ",  # an id, well-formed, of nothing in this commune (a comment, a report, a proposal…)
+    "is not an attachment of this publication",  # likewise
     "is not a question of this category",  # a report's answers follow its category's questions
     "is not a category of this commune",
     "is required for this category",

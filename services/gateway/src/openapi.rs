@@ -738,6 +738,15 @@ fn body_shapes(document: &mut Value) {
             required.push(json!(property));
         }
     }
+    // Rules between two members of one body, as `if`/`then`: a rejection needs
+    // its public reason; an abandoned project its reason, and only it has one.
+    schemas["UpdateReportStatus"]["if"] = json!({ "properties": { "status": { "const": "rejected" } } });
+    schemas["UpdateReportStatus"]["then"] =
+        json!({ "required": ["message"], "properties": { "message": text(1, 2000, Controls::Any) } });
+    schemas["ProjectDetails"]["if"] = json!({ "properties": { "status": { "const": "abandoned" } } });
+    schemas["ProjectDetails"]["then"] = json!({ "required": ["abandoned_reason"],
+        "properties": { "abandoned_reason": text(1, 200, Controls::Not) } });
+    schemas["ProjectDetails"]["else"] = json!({ "properties": { "abandoned_reason": { "maxLength": 0 } } });
     schemas["SubmitReportForm"]["properties"]["photos"]["maxItems"] = json!(5);
     schemas["AttributeValue"]["properties"]["key"]["pattern"] = json!(CODE_PATTERN);
     schemas["PublishPublication"]["properties"]["publish_at"]["format"] = json!("date-time");

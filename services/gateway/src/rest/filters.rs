@@ -257,7 +257,7 @@ mod tests {
             ("bbox=a,b,c,d", "bbox"),
             // Only plain decimals in range, as the document's pattern says.
             ("bbox=1e1,2,3,4", "bbox"),
-            ("bbox=+1,2,3,4", "bbox"),
+            ("bbox=%2B1,2,3,4", "bbox"),
             ("bbox=1.,2,3,4", "bbox"),
             ("bbox=.5,2,3,4", "bbox"),
             ("bbox=90.01,2,3,4", "bbox"),
