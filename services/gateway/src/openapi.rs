@@ -747,6 +747,25 @@ fn body_shapes(document: &mut Value) {
     schemas["ProjectDetails"]["then"] = json!({ "required": ["abandoned_reason"],
         "properties": { "abandoned_reason": text(1, 200, Controls::Not) } });
     schemas["ProjectDetails"]["else"] = json!({ "properties": { "abandoned_reason": { "maxLength": 0 } } });
+    // A project's labels (`publications::domain::details`): at most 200 of each list,
+    // each label on one line, at most 200 characters, required where it names something.
+    let label = |min| text(min, 200, Controls::Not);
+    let project = &mut schemas["ProjectDetails"]["properties"];
+    project["funding_sources"]["items"] = label(1);
+    project["funding_sources"]["maxItems"] = json!(200);
+    project["milestones"]["maxItems"] = json!(200);
+    if let Some(department) = project["responsible_department"].as_object_mut()
+        && let Some(rules) = label(0).as_object()
+    {
+        department.extend(rules.clone());
+    }
+    for (schema, property, min) in [("Milestone", "title", 1), ("ProjectLocation", "address", 0)] {
+        if let Some(target) = schemas[schema]["properties"][property].as_object_mut()
+            && let Some(rules) = label(min).as_object()
+        {
+            target.extend(rules.clone());
+        }
+    }
     schemas["SubmitReportForm"]["properties"]["photos"]["maxItems"] = json!(5);
     schemas["AttributeValue"]["properties"]["key"]["pattern"] = json!(CODE_PATTERN);
     schemas["PublishPublication"]["properties"]["publish_at"]["format"] = json!("date-time");
