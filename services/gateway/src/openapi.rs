@@ -541,6 +541,15 @@ fn uuid() -> Value {
 /// to the plain ones).
 const EMAIL_PATTERN: &str = "^[!-?A-~]{1,64}@[!-\\-/-?A-~]+(?:\\.[!-\\-/-?A-~]+)+$";
 
+/// An anonymous reporter's e-mail as reports takes it (`reports::domain::report::parse_email`):
+/// one `@`, a dotted domain that neither starts nor ends with the dot, no white space, control
+/// character, `<` or `>`, white space around; or blank (an account files it).
+static REPORTER_EMAIL_PATTERN: LazyLock<String> = LazyLock::new(|| {
+    let c = format!("[^@<>{WHITE_SPACE}\\u0000-\\u001F\\u007F-\\u009F]");
+    let not_dot = format!("[^.@<>{WHITE_SPACE}\\u0000-\\u001F\\u007F-\\u009F]");
+    format!("^[{WHITE_SPACE}]*$|^[{WHITE_SPACE}]*{c}+@{not_dot}{c}*\\.{c}*{not_dot}[{WHITE_SPACE}]*$")
+});
+
 /// What the services check of each field of the request bodies, as
 /// `(schema, property, constraints)`: the constraints are merged into the
 /// property's schema, so that what the document allows is what is taken
@@ -560,6 +569,7 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("SubmitReport", "category", json!({ "pattern": CODE_PATTERN })),
         ("SubmitReport", "title", text(3, 120, Any)),
         ("SubmitReport", "description", text(0, 5000, Any)),
+        ("SubmitReport", "reporter_email", json!({ "pattern": *REPORTER_EMAIL_PATTERN, "maxLength": 254 })),
         ("Location", "address", text(0, 200, Any)),
         ("Location", "latitude", json!({ "minimum": -90, "maximum": 90 })),
         ("Location", "longitude", json!({ "minimum": -180, "maximum": 180 })),
