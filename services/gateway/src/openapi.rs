@@ -769,7 +769,29 @@ fn body_shapes(document: &mut Value) {
     {
         department.extend(rules.clone());
     }
-    for (schema, property, min) in [("Milestone", "title", 1), ("ProjectLocation", "address", 0)] {
+    project["budget_planned_cents"]["minimum"] = json!(0);
+    project["budget_spent_cents"]["minimum"] = json!(0);
+    project["progress_percent"]["maximum"] = json!(100);
+    // A calendar date from 1900 to 2200 (`valid_date`): the format says the calendar, the pattern the years.
+    let date = json!({ "format": "date", "pattern": "^(?:(?:19|2[01])[0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$" });
+    for (schema, property) in [("Milestone", "date"), ("DecisionDetails", "session_date")] {
+        if let Some(target) = schemas[schema]["properties"][property].as_object_mut()
+            && let Some(rules) = date.as_object()
+        {
+            target.extend(rules.clone());
+        }
+    }
+    schemas["DecisionDetails"]["properties"]["related_publication_ids"]["items"] = uuid();
+    schemas["DecisionDetails"]["properties"]["related_publication_ids"]["maxItems"] = json!(200);
+    schemas["BudgetDetails"]["properties"]["year"]["minimum"] = json!(1900);
+    schemas["BudgetDetails"]["properties"]["year"]["maximum"] = json!(2200);
+    schemas["BudgetDetails"]["properties"]["lines"]["maxItems"] = json!(200);
+    for (schema, property, min) in [
+        ("Milestone", "title", 1),
+        ("ProjectLocation", "address", 0),
+        ("DecisionDetails", "number", 1),
+        ("BudgetLine", "label", 1),
+    ] {
         if let Some(target) = schemas[schema]["properties"][property].as_object_mut()
             && let Some(rules) = label(min).as_object()
         {
