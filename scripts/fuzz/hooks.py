@@ -1,6 +1,6 @@
 """schemathesis hooks of scripts/fuzz-api (loaded by schemathesis.toml).
 
-1. A fresh Idempotency-Key per request. The services answer a retried key with the first result, without reading
+1. A fresh Idempotency-Key per request (except when the headers are the negative part of the case). The services answer a retried key with the first result, without reading
    the new body (by design: a retry must look like the success the client missed). schemathesis draws the same
    few keys again and again, so its requests would be taken for retries of one another and answered with an
    earlier result. A valid key is replaced by a new random one; an invalid key (a negative test) is sent as drawn.
@@ -40,6 +40,7 @@ DATA_DEPENDENT = (
     "no commune with this INSEE code is on Miroir",  # a well-formed code of a commune not on the platform
     "no such ",  # an id, well-formed, of nothing in this commune (a comment, a report, a proposal…)
     "is not an attachment of this publication",  # likewise
+    "must be a publication of this commune",  # likewise (a decision's related publications)
     "is not a question of this category",  # a report's answers follow its category's questions
     "is not a category of this commune",
     "is required for this category",
