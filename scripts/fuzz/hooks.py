@@ -1,6 +1,6 @@
 """schemathesis hooks of scripts/fuzz-api (loaded by schemathesis.toml).
 
-1. A fresh Idempotency-Key per request. The services answer a retried key with the first result, without reading
+1. A fresh Idempotency-Key per request (except when the headers are the negative part of the case). The services answer a retried key with the first result, without reading
    the new body (by design: a retry must look like the success the client missed). schemathesis draws the same
    few keys again and again, so its requests would be taken for retries of one another and answered with an
    earlier result. A valid key is replaced by a new random one; an invalid key (a negative test) is sent as drawn.
@@ -14,13 +14,20 @@ import re
 import uuid
 
 import schemathesis
+from schemathesis.core.parameters import ParameterLocation
 
 KEY = re.compile(r"^[\t ]*[!-~](?:[ -~]*[!-~])?[\t ]*$")
 
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    headers = kwargs.get("headers") or {}
+    # A case whose headers are the negative part (a missing `Authorization`, a bad key) is sent as drawn: editing
+    # its headers would make schemathesis revalidate them as positive and send the CLI's `Authorization` again,
+    # then blame the API for accepting a request without it. Such a request is refused before any replay.
+    if case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
+        return
+    # The generated headers are the case's own (`kwargs` holds only the transport's extra arguments).
+    headers = case.headers or {}
     for name in list(headers):
         if name.lower() == "idempotency-key" and isinstance(headers[name], str) and KEY.match(headers[name]) \
                 and len(headers[name].strip()) <= 100:
@@ -32,6 +39,8 @@ DATA_DEPENDENT = (
     "is not a token this API gave",  # page_token: opaque, only the tokens the API handed out
     "no commune with this INSEE code is on Miroir",  # a well-formed code of a commune not on the platform
     "no such ",  # an id, well-formed, of nothing in this commune (a comment, a report, a proposal…)
+    "is not an attachment of this publication",  # likewise
+    "must be a publication of this commune",  # likewise (a decision's related publications)
     "is not a question of this category",  # a report's answers follow its category's questions
     "is not a category of this commune",
     "is required for this category",
@@ -46,10 +55,14 @@ DATA_DEPENDENT = (
     "must be a project published by this commune",
     "must not be in the past",  # compared with the clock
     "must be inside France",  # latitude and longitude are two query parameters: no schema holds them together
+    "must be later than submitted_after",  # two query parameters again
+    "only the commune's staff may filter",  # depends on who asks, not on the shape of the request
+    "south must be below north",  # a bbox's pattern holds each side's range, not their order
     "only a list has values",  # a category question's values go with its datatype
     "must be the code in the path",
     "is required for a",  # a publication's details go with its kind
     "must be a PDF document, or an image",  # a file is typed by its bytes
+    "is not an image in JPEG, PNG or WebP format",  # a report's photo too
     "is required: the PDF or image to attach",
     "is not published in the",  # a publication's kind goes with its space
     "only an agent is tied to a department",  # a role's department goes with the role

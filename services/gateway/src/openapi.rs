@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use axum::Json;
-use axum::http::Method;
+use axum::http::uri::{Authority, Uri};
+use axum::http::{HeaderMap, Method, header};
 use serde_json::{Value, json};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
@@ -30,6 +31,9 @@ pub const CLIENT_BASIC: &str = "client_basic";
 /// The OAuth 2.0 client-credentials flow of integration clients, for tools
 /// that read it from the document.
 pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+
+/// Where integration clients get their tokens.
+pub const TOKEN_PATH: &str = "/api/v1/auth/token";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -278,8 +282,10 @@ impl Modify for BearerScheme {
             ))
             .build();
         components.add_security_scheme(CLIENT_BASIC, SecurityScheme::Http(basic));
+        // Relative here; `document` makes it absolute for each request (the OpenAPI 3.1
+        // meta-schema wants a `uri`, and only the request says where the API is).
         let flow = Flow::ClientCredentials(ClientCredentials::new(
-            "/api/v1/auth/token",
+            TOKEN_PATH,
             Scopes::from_iter([
                 ("reports:read", "Read the commune's reports"),
                 ("reports:write", "File and handle the commune's reports"),
@@ -439,9 +445,39 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
     document
 });
 
-/// `GET /api/openapi.json`.
-pub async fn document() -> Json<&'static Value> {
-    Json(&DOCUMENT)
+/// Where, in the document, the client-credentials flow's token URL is.
+const TOKEN_URL_POINTER: &str = "/components/securitySchemes/client_credentials/flows/clientCredentials/tokenUrl";
+
+/// `GET /api/openapi.json`: the document, with the token URL absolute (the
+/// OpenAPI 3.1 meta-schema wants a `uri` there), on the origin the request
+/// came to.
+pub async fn document(headers: HeaderMap, uri: Uri) -> Json<Value> {
+    let mut document = DOCUMENT.clone();
+    if let (Some(origin), Some(token_url)) = (origin(&headers, &uri), document.pointer_mut(TOKEN_URL_POINTER)) {
+        *token_url = json!(format!("{origin}{TOKEN_PATH}"));
+    }
+    Json(document)
+}
+
+/// `scheme://host[:port]` of the request: the `Host` header (or the
+/// authority of an HTTP/2 request), and `https` when the reverse proxy in
+/// front says so with `X-Forwarded-Proto`. `None` without a well-formed host;
+/// the token URL then stays relative.
+fn origin(headers: &HeaderMap, uri: &Uri) -> Option<String> {
+    let host = match headers.get(header::HOST).and_then(|v| v.to_str().ok()) {
+        Some(host) => host.parse::<Authority>().ok()?,
+        None => uri.authority()?.clone(),
+    };
+    // An authority with credentials (`user@host`) is no origin.
+    if host.as_str().contains('@') {
+        return None;
+    }
+    let proto = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok());
+    let scheme = match proto.and_then(|p| p.split(',').next()).map(str::trim) {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    Some(format!("{scheme}://{host}"))
 }
 
 /// Which control characters a text field takes.
@@ -505,6 +541,15 @@ fn uuid() -> Value {
 /// to the plain ones).
 const EMAIL_PATTERN: &str = "^[!-?A-~]{1,64}@[!-\\-/-?A-~]+(?:\\.[!-\\-/-?A-~]+)+$";
 
+/// An anonymous reporter's e-mail as reports takes it (`reports::domain::report::parse_email`):
+/// one `@`, a dotted domain that neither starts nor ends with the dot, no white space, control
+/// character, `<` or `>`, white space around; or blank (an account files it).
+static REPORTER_EMAIL_PATTERN: LazyLock<String> = LazyLock::new(|| {
+    let c = format!("[^@<>{WHITE_SPACE}\\u0000-\\u001F\\u007F-\\u009F]");
+    let not_dot = format!("[^.@<>{WHITE_SPACE}\\u0000-\\u001F\\u007F-\\u009F]");
+    format!("^[{WHITE_SPACE}]*$|^[{WHITE_SPACE}]*{c}+@{not_dot}{c}*\\.{c}*{not_dot}[{WHITE_SPACE}]*$")
+});
+
 /// What the services check of each field of the request bodies, as
 /// `(schema, property, constraints)`: the constraints are merged into the
 /// property's schema, so that what the document allows is what is taken
@@ -524,6 +569,7 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("SubmitReport", "category", json!({ "pattern": CODE_PATTERN })),
         ("SubmitReport", "title", text(3, 120, Any)),
         ("SubmitReport", "description", text(0, 5000, Any)),
+        ("SubmitReport", "reporter_email", json!({ "pattern": *REPORTER_EMAIL_PATTERN, "maxLength": 254 })),
         ("Location", "address", text(0, 200, Any)),
         ("Location", "latitude", json!({ "minimum": -90, "maximum": 90 })),
         ("Location", "longitude", json!({ "minimum": -180, "maximum": 180 })),
@@ -605,11 +651,33 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
 /// A date-time from 1970 on (the services count microseconds since then).
 const AFTER_1970: &str = "^(?:19[7-9][0-9]|[2-9][0-9]{3})-";
 
+/// A latitude as the `bbox` filter takes it: a plain decimal from -90 to 90.
+const LATITUDE: &str = "-?0*(?:90(?:\\.0+)?|[1-8]?[0-9](?:\\.[0-9]+)?)";
+/// A longitude as the `bbox` filter takes it: a plain decimal from -180 to 180.
+const LONGITUDE: &str = "-?0*(?:180(?:\\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\\.[0-9]+)?)";
+
+/// `south,west,north,east`, white space around each (`rest::filters::bbox`).
+static BBOX_PATTERN: LazyLock<String> = LazyLock::new(|| {
+    let space = format!("[{WHITE_SPACE}]*");
+    let side = |degrees: &str| format!("{space}{degrees}{space}");
+    format!("^{},{},{},{}$", side(LATITUDE), side(LONGITUDE), side(LATITUDE), side(LONGITUDE))
+});
+
 /// The query parameters whose values are a closed list or a shape, by
 /// operation: `(operation id, parameter, schema)`.
+///
+/// The list filters take an empty value as no filter (what an HTML form sends
+/// for a field left blank: `?space=&status=`), so each of their shapes also
+/// allows `""`.
 fn query_rules() -> Vec<(&'static str, &'static str, Value)> {
-    let one_of = |values: &[&str]| json!({ "type": "string", "enum": values });
-    let date = json!({ "type": "string", "format": "date-time", "pattern": AFTER_1970 });
+    // A closed list, or empty.
+    let one_of = |values: &[&str]| {
+        let values: Vec<&str> = std::iter::once("").chain(values.iter().copied()).collect();
+        json!({ "type": "string", "enum": values })
+    };
+    // A shape, or empty.
+    let or_empty = |shape: Value| json!({ "anyOf": [{ "type": "string", "maxLength": 0 }, shape] });
+    let date = or_empty(json!({ "type": "string", "format": "date-time", "pattern": AFTER_1970 }));
     let statuses = ["new", "acknowledged", "in_progress", "resolved", "rejected", "merged"];
     vec![
         ("list_publications", "space", one_of(&["official", "citizen"])),
@@ -623,12 +691,14 @@ fn query_rules() -> Vec<(&'static str, &'static str, Value)> {
         (
             "list_reports",
             "category",
-            json!({ "type": "array", "maxItems": 50, "items": { "type": "string", "pattern": CODE_PATTERN } }),
+            json!({ "type": "array", "maxItems": 50,
+                "items": { "type": "string", "pattern": format!("^$|{CODE_PATTERN}") } }),
         ),
         ("list_reports", "order_by", one_of(&["newest", "most_supported"])),
+        ("list_reports", "bbox", or_empty(json!({ "type": "string", "pattern": *BBOX_PATTERN }))),
         ("list_reports", "submitted_after", date.clone()),
         ("list_reports", "submitted_before", date),
-        ("list_reports", "assigned_to", uuid()),
+        ("list_reports", "assigned_to", or_empty(uuid())),
         ("suggest_duplicates", "category", json!({ "type": "string", "pattern": CODE_PATTERN })),
         ("lookup_account", "email", json!({ "type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254 })),
     ]
@@ -642,7 +712,10 @@ fn body_shapes(document: &mut Value) {
     for item in document["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut()) {
         for operation in item.as_object_mut().into_iter().flat_map(|item| item.values_mut()) {
             let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
-            for parameter in operation["parameters"].as_array_mut().into_iter().flatten() {
+            // `get_mut`, not `operation["parameters"]`: indexing would add `"parameters": null`
+            // to the operations without any, which the OpenAPI meta-schema refuses.
+            let parameters = operation.get_mut("parameters").and_then(Value::as_array_mut);
+            for parameter in parameters.into_iter().flatten() {
                 let name = parameter["name"].as_str().unwrap_or_default();
                 if let Some((_, _, schema)) = rules.iter().find(|(op, param, _)| *op == id && *param == name) {
                     parameter["schema"] = schema.clone();
@@ -655,7 +728,13 @@ fn body_shapes(document: &mut Value) {
         let target = &mut schemas[schema]["properties"][property];
         debug_assert!(target.is_object(), "{schema}.{property} is not in the document");
         if let (Some(target), Some(rules)) = (target.as_object_mut(), rules.as_object()) {
+            // A member that may be null (`Option`: null is "left out") stays so: the
+            // rules are about the text when there is one.
+            let nullable = target.get("type").and_then(Value::as_array).is_some_and(|t| t.contains(&json!("null")));
             target.extend(rules.clone());
+            if nullable && let Some(kind) = target.get("type").and_then(Value::as_str) {
+                target["type"] = json!([kind, "null"]);
+            }
         }
     }
     let scopes = json!({ "type": "string", "enum": ["reports:read", "reports:write", "publications:write",
@@ -667,6 +746,56 @@ fn body_shapes(document: &mut Value) {
     for (schema, property) in [("AskQuestion", "body"), ("SubmitProposal", "body")] {
         if let Some(required) = schemas[schema]["required"].as_array_mut() {
             required.push(json!(property));
+        }
+    }
+    // Rules between two members of one body, as `if`/`then`: a rejection needs
+    // its public reason; an abandoned project its reason, and only it has one.
+    schemas["UpdateReportStatus"]["if"] = json!({ "properties": { "status": { "const": "rejected" } } });
+    schemas["UpdateReportStatus"]["then"] =
+        json!({ "required": ["message"], "properties": { "message": text(1, 2000, Controls::Any) } });
+    schemas["ProjectDetails"]["if"] = json!({ "properties": { "status": { "const": "abandoned" } } });
+    schemas["ProjectDetails"]["then"] = json!({ "required": ["abandoned_reason"],
+        "properties": { "abandoned_reason": text(1, 200, Controls::Not) } });
+    schemas["ProjectDetails"]["else"] = json!({ "properties": { "abandoned_reason": { "maxLength": 0 } } });
+    // A project's labels (`publications::domain::details`): at most 200 of each list,
+    // each label on one line, at most 200 characters, required where it names something.
+    let label = |min| text(min, 200, Controls::Not);
+    let project = &mut schemas["ProjectDetails"]["properties"];
+    project["funding_sources"]["items"] = label(1);
+    project["funding_sources"]["maxItems"] = json!(200);
+    project["milestones"]["maxItems"] = json!(200);
+    if let Some(department) = project["responsible_department"].as_object_mut()
+        && let Some(rules) = label(0).as_object()
+    {
+        department.extend(rules.clone());
+    }
+    project["budget_planned_cents"]["minimum"] = json!(0);
+    project["budget_spent_cents"]["minimum"] = json!(0);
+    project["progress_percent"]["maximum"] = json!(100);
+    // A calendar date from 1900 to 2200 (`valid_date`): the format says the calendar, the pattern the years.
+    let date = json!({ "format": "date", "pattern": "^(?:(?:19|2[01])[0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$" });
+    for (schema, property) in [("Milestone", "date"), ("DecisionDetails", "session_date")] {
+        if let Some(target) = schemas[schema]["properties"][property].as_object_mut()
+            && let Some(rules) = date.as_object()
+        {
+            target.extend(rules.clone());
+        }
+    }
+    schemas["DecisionDetails"]["properties"]["related_publication_ids"]["items"] = uuid();
+    schemas["DecisionDetails"]["properties"]["related_publication_ids"]["maxItems"] = json!(200);
+    schemas["BudgetDetails"]["properties"]["year"]["minimum"] = json!(1900);
+    schemas["BudgetDetails"]["properties"]["year"]["maximum"] = json!(2200);
+    schemas["BudgetDetails"]["properties"]["lines"]["maxItems"] = json!(200);
+    for (schema, property, min) in [
+        ("Milestone", "title", 1),
+        ("ProjectLocation", "address", 0),
+        ("DecisionDetails", "number", 1),
+        ("BudgetLine", "label", 1),
+    ] {
+        if let Some(target) = schemas[schema]["properties"][property].as_object_mut()
+            && let Some(rules) = label(min).as_object()
+        {
+            target.extend(rules.clone());
         }
     }
     schemas["SubmitReportForm"]["properties"]["photos"]["maxItems"] = json!(5);
@@ -702,7 +831,28 @@ fn body_shapes(document: &mut Value) {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::{HeaderMap, HeaderValue, Uri};
     use serde_json::Value;
+
+    /// The token URL's origin is the request's, `https` behind a proxy that
+    /// says so, and nothing from a malformed `Host`.
+    #[test]
+    fn the_token_url_is_on_the_origin_asked() {
+        let origin = |host: &str, proto: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            headers.insert("host", HeaderValue::from_str(host).expect("header"));
+            if let Some(proto) = proto {
+                headers.insert("x-forwarded-proto", HeaderValue::from_str(proto).expect("header"));
+            }
+            super::origin(&headers, &Uri::from_static("/api/openapi.json"))
+        };
+        assert_eq!(origin("127.0.0.1:8080", None).as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(origin("miroir.example.fr", Some("https")).as_deref(), Some("https://miroir.example.fr"));
+        assert_eq!(origin("miroir.example.fr", Some("gopher")).as_deref(), Some("http://miroir.example.fr"));
+        assert_eq!(origin("a b", None), None);
+        assert_eq!(origin("evil.example/x", None), None);
+        assert_eq!(origin("user@evil.example", None), None);
+    }
 
     fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
         match value {

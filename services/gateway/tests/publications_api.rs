@@ -238,6 +238,19 @@ impl Stack {
         content: &[u8],
         texts: &[(&str, &str)],
     ) -> (StatusCode, Value) {
+        self.upload_with_key(id, bearer, filename, content, texts, None).await
+    }
+
+    /// [`Stack::upload`] with an `Idempotency-Key`.
+    async fn upload_with_key(
+        &self,
+        id: &str,
+        bearer: &str,
+        filename: &str,
+        content: &[u8],
+        texts: &[(&str, &str)],
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
         let boundary = "----miroir-test-boundary-a77ac4";
         let mut body = Vec::new();
         body.extend_from_slice(
@@ -252,15 +265,16 @@ impl Stack {
             );
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let response = self
+        let mut request = self
             .http
             .post(format!("{}{}", self.base, fill(ATTACHMENTS, &[PARIS, id])))
             .bearer_auth(bearer)
             .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
-            .body(body)
-            .send()
-            .await
-            .expect("send");
+            .body(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.send().await.expect("send");
         let status = response.status();
         let body: Value = response.json().await.expect("a JSON answer");
         openapi_check::assert_matches(&self.document, "post", ATTACHMENTS, status.as_u16(), &body);
@@ -893,4 +907,78 @@ async fn attachments_are_refused_when_not_what_they_claim_or_not_the_senders_to_
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = stack.download(&fill(ATTACHMENT, &[PARIS, &draft, "not-a-uuid"]), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// An `Idempotency-Key` first sent with another request (here: a publish)
+/// gets no stranger's result when reused for an upload: a 400 naming the
+/// header, and the file is not added; a true retry answers the first upload.
+#[tokio::test]
+async fn a_key_first_used_for_another_request_is_refused_for_an_upload() {
+    let stack = stack().await;
+    let agent = stack.agent();
+    let draft = id(&stack.drafted(&agent, news("Travaux rue Oberkampf")).await);
+    let (status, _, _) = stack
+        .send(Call {
+            method: Method::POST,
+            template: PUBLISH,
+            args: &[PARIS, &draft],
+            bearer: Some(&agent),
+            body: Some(json!({})),
+            key: Some("key-publish-1"),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let alt = [("alt_text", "Le plan des travaux"), ("summary_of_change", "Ajout du plan des travaux.")];
+    let (status, refused) = stack.upload_with_key(&draft, &agent, "plan.pdf", PDF, &alt, Some("key-publish-1")).await;
+    assert_eq!(field(status, &refused), "Idempotency-Key");
+    let (status, publication) = stack.get(ONE, &[PARIS, &draft], "", Some(&agent)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(publication["attachments"], json!([]), "nothing was added");
+
+    let (status, added) = stack.upload_with_key(&draft, &agent, "plan.pdf", PDF, &alt, Some("key-upload-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let (status, again) = stack.upload_with_key(&draft, &agent, "plan.pdf", PDF, &alt, Some("key-upload-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["attachment"]["attachment_id"], added["attachment"]["attachment_id"]);
+    assert_eq!(again["publication"]["attachments"].as_array().map(Vec::len), Some(1));
+}
+
+/// A list filter left empty (as a form sends it) filters nothing, and the
+/// document says `""` is allowed; an amendment's `title` and `body` may be
+/// null (kept), as the document says.
+#[tokio::test]
+async fn empty_filters_and_null_amendments_are_what_the_document_says() {
+    let stack = stack().await;
+    let agent = stack.agent();
+    let first = id(&stack.drafted(&agent, news("Fête de quartier")).await);
+    stack.published(&agent, &first).await;
+    assert_eq!(stack.titles("space=&status=&kind=", None).await, ["Fête de quartier"]);
+    let (status, body) = stack.get(COLLECTION, &[PARIS], "space=mairie", None).await;
+    assert_eq!(field(status, &body), "space");
+    let parameters = stack.document["paths"][COLLECTION]["get"]["parameters"].as_array().cloned().unwrap_or_default();
+    for name in ["space", "kind", "status"] {
+        let parameter = parameters.iter().find(|p| p["name"] == name).expect("documented");
+        let values = parameter["schema"]["enum"].as_array().cloned().unwrap_or_default();
+        assert!(values.contains(&json!("")) && values.len() > 1, "{name}: {parameter}");
+    }
+
+    let (status, amended) = stack
+        .post(
+            AMEND,
+            &[PARIS, &first],
+            Some(&agent),
+            json!({ "summary_of_change": "Horaires précisés.",
+            "title": null, "body": "De 14 h à 18 h." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{amended}");
+    assert_eq!(
+        (amended["title"].clone(), amended["body"].clone()),
+        (json!("Fête de quartier"), json!("De 14 h à 18 h."))
+    );
+    let title = &stack.document["components"]["schemas"]["AmendPublication"]["properties"]["title"];
+    assert_eq!(title["type"], json!(["string", "null"]), "{title}");
+    assert!(title["maxLength"].is_number(), "the text's rules stay: {title}");
 }

@@ -872,3 +872,54 @@ async fn the_communes_administrator_defines_its_categories() {
     let response = stack.http.post(stack.reports(PARIS)).bearer_auth(stack.resident(RESIDENT)).json(&body).send().await;
     assert_eq!(field(response.expect("send")).await, "category");
 }
+
+/// An `Idempotency-Key` first sent with another request gets no stranger's
+/// result: reused for a note or a category, it is a 400 naming the header
+/// (it was a 500), nothing is written, and a true retry still answers the
+/// first result.
+#[tokio::test]
+async fn a_key_first_used_for_another_request_is_refused_not_answered() {
+    let stack = stack().await;
+    let filed = stack.filed(RESIDENT, &report("voirie", "Bouche d'égout descellée", HOTEL_DE_VILLE)).await;
+    let post = |rest: &str, key: &str, body: Value| {
+        stack
+            .http
+            .post(stack.report_url(&filed, rest))
+            .bearer_auth(stack.agent())
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let acknowledged = post("/acknowledge", "key-ack-1", json!({ "message": "Vu." })).await.expect("send");
+    assert_eq!(acknowledged.status(), StatusCode::OK);
+    let note = json!({ "text": "Plaque à commander." });
+    let reused = post("/notes", "key-ack-1", note.clone()).await.expect("send");
+    assert_eq!(field(reused).await, "Idempotency-Key");
+    let notes = stack.get_json(stack.http.get(stack.report_url(&filed, "/notes")).bearer_auth(stack.agent())).await;
+    assert_eq!(notes["notes"], json!([]), "no note was written");
+    let first: Value = post("/notes", "key-note-1", note.clone()).await.expect("send").json().await.expect("JSON");
+    let retried = post("/notes", "key-note-1", note).await.expect("send");
+    assert_eq!(retried.status(), StatusCode::CREATED);
+    assert_eq!(retried.json::<Value>().await.expect("JSON")["note_id"], first["note_id"]);
+
+    let admin = stack.token(ADMIN, PARIS, Role::CommuneAdmin);
+    let put = |code: &str, key: &str| {
+        let mut body = trees();
+        body["code"] = json!(code);
+        stack
+            .http
+            .put(stack.url(&format!("/api/v1/communes/{PARIS}/categories/{code}")))
+            .bearer_auth(admin.clone())
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(put("arbres", "key-ack-1").await.expect("send").status(), StatusCode::BAD_REQUEST);
+    let defined = put("arbres", "key-category-1").await.expect("send");
+    assert_eq!(defined.status(), StatusCode::OK);
+    assert_eq!(put("arbres", "key-category-1").await.expect("send").status(), StatusCode::OK, "a retry");
+    let reused = put("haies", "key-category-1").await.expect("send");
+    assert_eq!(field(reused).await, "Idempotency-Key");
+    let missing = stack.http.get(stack.url(&format!("/api/v1/communes/{PARIS}/categories/haies"))).send().await;
+    error(missing.expect("send"), StatusCode::NOT_FOUND, "not_found").await;
+}

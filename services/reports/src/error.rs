@@ -30,7 +30,16 @@ impl ApiError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         ApiError::InvalidArgument { field: field.into(), reason: reason.into() }
     }
+
+    /// A request whose idempotency key was first used for another request:
+    /// the first result, which a retry gets, is not an answer to this one.
+    pub fn key_used_elsewhere() -> Self {
+        ApiError::invalid("request_id", KEY_USED_ELSEWHERE)
+    }
 }
+
+/// Why a request is refused when its idempotency key named another request.
+pub const KEY_USED_ELSEWHERE: &str = "was already used for another request: send a new key";
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {

@@ -67,6 +67,14 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Gateway
         message: format!("the request body is not valid JSON: {error}"),
         violations: Vec::new(),
     })?;
+    // Every body of the API is an object; serde would also fill a struct from an
+    // array (`[null, null]`, member by member), which no client means.
+    if !value.is_object() {
+        return Err(GatewayError::InvalidRequest {
+            message: "the request body must be a JSON object".into(),
+            violations: Vec::new(),
+        });
+    }
     integral_numbers(&mut value);
     serde_path_to_error::deserialize(value).map_err(json_error)
 }
@@ -502,6 +510,7 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_field() {
+        assert_eq!(violation(r#"["x", {"latitude": 1}]"#).0, "the request body must be a JSON object");
         assert_eq!(violation(r#"{"location": {"latitude": 1}}"#).1.as_deref(), Some("title"));
         assert_eq!(violation(r#"{"title": "x", "location": {}}"#).1.as_deref(), Some("location.latitude"));
         assert_eq!(violation(r#"{"title": 3, "location": {"latitude": 1}}"#).1.as_deref(), Some("title"));

@@ -130,6 +130,10 @@ pub fn parse(query: &str) -> Result<ReportFilters, GatewayError> {
     if submitted_after_us > 0 && submitted_before_us > 0 && submitted_after_us >= submitted_before_us {
         return Err(GatewayError::invalid_field("submitted_before", "must be later than submitted_after"));
     }
+    let assigned_agent = single(&params, "assigned_to")?;
+    if !assigned_agent.is_empty() && !is_uuid(&assigned_agent) {
+        return Err(GatewayError::invalid_field("assigned_to", "must be an account id (a UUID)"));
+    }
     let order_by = single(&params, "order_by")?;
     if !matches!(order_by.as_str(), "" | "newest" | "most_supported") {
         return Err(GatewayError::invalid_field("order_by", "must be newest or most_supported"));
@@ -143,21 +147,57 @@ pub fn parse(query: &str) -> Result<ReportFilters, GatewayError> {
         submitted_before_us,
         text: single(&params, "q")?,
         order_by,
-        assigned_agent: single(&params, "assigned_to")?,
+        assigned_agent,
     })
 }
 
-/// `south,west,north,east` in degrees (WGS 84).
+/// A UUID as the API writes ids (hyphenated, 36 characters).
+fn is_uuid(raw: &str) -> bool {
+    raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
+}
+
+/// `south,west,north,east` in degrees (WGS 84): four plain decimals, each in
+/// its range, as the OpenAPI document's pattern for `bbox` says (no exponent,
+/// no `+`, no `inf`); whether south is below north is the service's to check.
 fn bbox(raw: &str) -> Result<pb::BoundingBox, GatewayError> {
     let bad =
         || GatewayError::invalid_field("bbox", "must be south,west,north,east in degrees, e.g. 48.85,2.34,48.86,2.36");
-    let sides: Vec<f64> = raw
-        .split(',')
-        .map(|side| side.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
-        .collect::<Option<_>>()
-        .ok_or_else(bad)?;
+    let sides: Vec<&str> = raw.split(',').collect();
     let [south, west, north, east] = sides.as_slice() else { return Err(bad()) };
-    Ok(pb::BoundingBox { south: *south, west: *west, north: *north, east: *east })
+    Ok(pb::BoundingBox {
+        south: degrees(south, 90).ok_or_else(bad)?,
+        west: degrees(west, 180).ok_or_else(bad)?,
+        north: degrees(north, 90).ok_or_else(bad)?,
+        east: degrees(east, 180).ok_or_else(bad)?,
+    })
+}
+
+/// A plain decimal (`-?[0-9]+(\.[0-9]+)?`, white space around) from `-max`
+/// to `max`, compared as written so that the range is exactly the pattern's
+/// (`90.000…01` is out, whatever a float would round it to).
+fn degrees(side: &str, max: u32) -> Option<f64> {
+    let side = side.trim();
+    let unsigned = side.strip_prefix('-').unwrap_or(side);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0');
+    let value: u32 = if whole.is_empty() {
+        0
+    } else if whole.len() > 3 {
+        return None;
+    } else {
+        whole.parse().ok()?
+    };
+    if value > max || (value == max && fraction.is_some_and(|f| f.bytes().any(|b| b != b'0'))) {
+        return None;
+    }
+    side.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// An RFC 3339 date-time as Unix microseconds (0 when absent).
@@ -207,17 +247,28 @@ mod tests {
         assert_eq!(filters.bounding_box, Some(pb::BoundingBox { south: 48.8, west: 2.3, north: 48.9, east: 2.4 }));
         assert_eq!(filters.submitted_after_us, 1_741_942_800_000_000);
         assert_eq!(filters.order_by, "most_supported");
+        let edges = parse("bbox=%20-90.000,-180,0090,180.0").expect("valid edges");
+        assert_eq!(edges.bounding_box, Some(pb::BoundingBox { south: -90.0, west: -180.0, north: 90.0, east: 180.0 }));
         for (query, name) in [
             ("status=closed", "status"),
             ("category=Voirie", "category"),
             ("bbox=1,2,3", "bbox"),
             ("bbox=1,2,3,NaN", "bbox"),
             ("bbox=a,b,c,d", "bbox"),
+            // Only plain decimals in range, as the document's pattern says.
+            ("bbox=1e1,2,3,4", "bbox"),
+            ("bbox=%2B1,2,3,4", "bbox"),
+            ("bbox=1.,2,3,4", "bbox"),
+            ("bbox=.5,2,3,4", "bbox"),
+            ("bbox=90.01,2,3,4", "bbox"),
+            ("bbox=1,180.000001,3,4", "bbox"),
+            ("bbox=1,2,3,1000", "bbox"),
             ("submitted_after=yesterday", "submitted_after"),
             ("submitted_before=1960-01-01T00:00:00Z", "submitted_before"),
             ("submitted_after=2025-03-14T09:00:00Z&submitted_before=2025-03-14T08:00:00Z", "submitted_before"),
             ("order_by=random", "order_by"),
             ("department=a&department=b", "department"),
+            ("assigned_to=null", "assigned_to"),
         ] {
             assert_eq!(field(query).as_deref(), Some(name), "{query}");
         }

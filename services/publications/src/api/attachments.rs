@@ -123,11 +123,12 @@ impl PublicationsApi {
         if let Some(retried) = &request_id
             && let Some(receipt) = self.store.find_commit(commune.as_str(), retried).await?
         {
+            // A key first used for something else than adding a file has no file to answer with.
+            let attachment = self.recorded_addition(&receipt).await?.ok_or_else(ApiError::key_used_elsewhere)?;
             let publication = self.read(principal, &commune, &receipt.aggregate_id).await?;
-            let attachment = self.recorded_addition(&receipt).await?;
             return Ok(pb::AttachmentResponse {
                 publication: Some(publication),
-                attachment,
+                attachment: Some(attachment),
                 log_position: receipt.last_position,
             });
         }

@@ -142,7 +142,11 @@ impl ReportsApi {
             .find(|n| n.note_id == note_id)
             .or_else(|| request_id.as_ref().and_then(|_| notes.iter().rev().find(|n| n.author == author)))
             .cloned()
-            .ok_or_else(|| ApiError::Internal("the note just written is not in the read model".into()))?;
+            .ok_or_else(|| match request_id {
+                // The key's first request was no note by this author on this report.
+                Some(_) => ApiError::key_used_elsewhere(),
+                None => ApiError::Internal("the note just written is not in the read model".into()),
+            })?;
         tracing::info!(commune = %commune, report_id, "internal note added");
         Ok(note)
     }

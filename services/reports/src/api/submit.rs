@@ -63,7 +63,14 @@ impl ReportsApi {
         // anonymous resident who must prove the address.
         let mut token = None;
         let anonymous = match principal {
-            Principal::Account { .. } => None,
+            // An account's report needs no address; one given anyway must still be one
+            // (malformed input is refused, not silently dropped).
+            Principal::Account { .. } => {
+                if !request.reporter_email.trim().is_empty() {
+                    parse_email(&request.reporter_email)?;
+                }
+                None
+            }
             Principal::Client { .. } if request.reporter_email.trim().is_empty() => None,
             Principal::Client { .. } => {
                 Some(Anonymous { email: parse_email(&request.reporter_email)?, token_sha256: String::new() })
