@@ -190,7 +190,8 @@ _miroir_start_postgres() {
     fi
     # Options for this run only (nothing is written to the cluster's configuration). Passing -o also makes
     # pg_ctlcluster start postgres directly rather than through systemd, which works in containers too.
-    local opts=(-o "-c port=$port" -o "-c max_connections=200")
+    # 400 connections: tests run in parallel, each platform under test opens five to seven pools.
+    local opts=(-o "-c port=$port" -o "-c max_connections=400")
     if [[ "${CI:-}" == true ]]; then
         # Throwaway CI machine: durability is not needed, speed is.
         opts+=(-o "-c fsync=off" -o "-c synchronous_commit=off" -o "-c full_page_writes=off")

@@ -58,9 +58,9 @@ DATA_DEPENDENT = (
     "must be later than submitted_after",  # two query parameters again
     "only the commune's staff may filter",  # depends on who asks, not on the shape of the request
     "south must be below north",  # a bbox's pattern holds each side's range, not their order
-    "only a list has values",  # a category question's values go with its datatype
     "must be the code in the path",
-    "is required for a",  # a publication's details go with its kind
+    "is required for a",  # a publication's details go with its kind (for an edit, the stored draft's kind)
+    "is only for a ",  # likewise: only the member of its kind
     "must be a PDF document, or an image",  # a file is typed by its bytes
     "is not an image in JPEG, PNG or WebP format",  # a report's photo too
     "is required: the PDF or image to attach",

@@ -202,6 +202,24 @@ async fn a_retried_request_commits_once_and_returns_the_first_result(setup: Setu
     assert_eq!(n, 2, "inline projection applied once");
 }
 
+async fn a_request_id_reused_for_another_type_of_aggregate_is_refused(setup: Setup) {
+    let first = setup.store.append(commit("r1", 0, 1, Some("req-shared")), &CountInline).await.expect("first");
+    assert_eq!(first.aggregate_type, "report");
+    // The same key sent with a question: another request, not a retry of the report.
+    let question = Commit { aggregate_type: "question".into(), ..commit("q1", 0, 1, Some("req-shared")) };
+    let refused = setup.store.append(question, &CountInline).await;
+    assert!(
+        matches!(&refused, Err(AppendError::KeyUsedElsewhere { request_id, aggregate_type })
+            if request_id == "req-shared" && aggregate_type == "report"),
+        "{refused:?}"
+    );
+    assert_eq!(setup.store.head().await.expect("head"), 1, "nothing written for the refused request");
+    // A retry of the report still gets its first result.
+    let retry = setup.store.append(commit("r1", 0, 1, Some("req-shared")), &CountInline).await.expect("retry");
+    assert!(retry.duplicate);
+    assert_eq!(retry.last_position, first.last_position);
+}
+
 async fn concurrent_retries_of_one_request_commit_once(setup: Setup) {
     // Each attempt decided a new aggregate id (as a submission does): the request id alone ties them.
     let attempts =
@@ -515,6 +533,7 @@ macro_rules! suite {
                 positions_are_gap_free_and_in_commit_order,
                 racing_writers_one_wins_the_other_gets_a_typed_conflict,
                 a_retried_request_commits_once_and_returns_the_first_result,
+                a_request_id_reused_for_another_type_of_aggregate_is_refused,
                 a_failing_inline_projection_leaves_no_event,
                 concurrent_retries_of_one_request_commit_once,
                 concurrent_appends_stay_gap_free,

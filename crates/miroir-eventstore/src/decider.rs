@@ -80,6 +80,10 @@ pub enum ExecuteError<E> {
     Contention(String),
     #[error("stored event cannot be decoded: {0}")]
     Decode(#[from] prost::DecodeError),
+    /// The request id was first used for another type of aggregate: another request, not a retry (services
+    /// answer INVALID_ARGUMENT on `request_id`, see [`crate::KEY_USED_ELSEWHERE`]).
+    #[error("the request id was already used for another request")]
+    KeyUsedElsewhere,
     #[error(transparent)]
     Store(AppendError),
 }
@@ -114,6 +118,9 @@ where
         && let Some(receipt) =
             store.find_commit(&target.commune, request_id).await.map_err(|e| ExecuteError::Store(e.into()))?
     {
+        if receipt.aggregate_type != target.aggregate_type {
+            return Err(ExecuteError::KeyUsedElsewhere);
+        }
         let state = load::<D>(store, target.aggregate_type, &receipt.aggregate_id).await?.0;
         return Ok(Executed { receipt, state });
     }
@@ -123,6 +130,7 @@ where
         if events.is_empty() {
             // Nothing to record (the command asks for what is already true): no commit, position 0.
             let receipt = CommitReceipt {
+                aggregate_type: target.aggregate_type.to_owned(),
                 aggregate_id: target.aggregate_id.clone(),
                 first_position: 0,
                 last_position: 0,
@@ -151,6 +159,7 @@ where
                 return Ok(Executed { receipt, state });
             }
             Err(AppendError::Conflict { .. }) => continue,
+            Err(AppendError::KeyUsedElsewhere { .. }) => return Err(ExecuteError::KeyUsedElsewhere),
             Err(other) => return Err(ExecuteError::Store(other)),
         }
     }

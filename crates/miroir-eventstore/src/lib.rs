@@ -21,6 +21,10 @@ pub mod store;
 pub use event::{Metadata, NewEvent, RecordedEvent};
 pub use store::{AppendError, Commit, CommitReceipt, EventStore, InlineProjection};
 
+/// What services answer, on `request_id` (the REST `Idempotency-Key`), when a request id is reused for
+/// another request.
+pub const KEY_USED_ELSEWHERE: &str = "was already used for another request: send a new key";
+
 /// The migrations every service database needs (`migrations/eventstore/`).
 pub const MIGRATIONS: &[miroir_platform::storage::Migration] =
     miroir_platform::migrations!("eventstore", 1 => "0001_event_log.sql");

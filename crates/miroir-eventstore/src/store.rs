@@ -58,6 +58,9 @@ pub struct Commit {
 /// What an append wrote (or, for a retried request, what the first one wrote).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitReceipt {
+    /// The aggregate the commit went to: a request id found again for another type of aggregate is a key
+    /// reused for another request, not a retry.
+    pub aggregate_type: String,
     pub aggregate_id: String,
     pub first_position: u64,
     pub last_position: u64,
@@ -73,6 +76,9 @@ pub enum AppendError {
     Conflict { aggregate_type: String, aggregate_id: String, expected: u64, actual: u64 },
     #[error("a commit needs at least one event")]
     Empty,
+    /// The request id was first committed for another type of aggregate: another request, not a retry.
+    #[error("request id {request_id} was already used for a {aggregate_type}")]
+    KeyUsedElsewhere { request_id: String, aggregate_type: String },
     #[error("event store: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -153,7 +159,7 @@ impl EventStore {
             && let Some(receipt) = find_commit(&mut tx, &commit.commune, request_id).await?
         {
             tx.rollback().await?;
-            return Ok(receipt);
+            return same_request(receipt, &commit.aggregate_type, request_id);
         }
         let actual: i64 = sqlx::query(
             "SELECT COALESCE(MAX(aggregate_version), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
@@ -254,10 +260,11 @@ impl EventStore {
                 // A concurrent retry of the same request committed first: its result is the result.
                 Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                     tx.rollback().await?;
-                    return self
+                    let receipt = self
                         .find_commit(&commit.commune, request_id)
                         .await?
-                        .ok_or(AppendError::Database(sqlx::Error::RowNotFound));
+                        .ok_or(AppendError::Database(sqlx::Error::RowNotFound))?;
+                    return same_request(receipt, &commit.aggregate_type, request_id);
                 }
                 Err(other) => return Err(other.into()),
             }
@@ -265,6 +272,7 @@ impl EventStore {
         tx.commit().await?;
         self.observe_head(to_u64(last));
         Ok(CommitReceipt {
+            aggregate_type: commit.aggregate_type,
             aggregate_id: commit.aggregate_id,
             first_position: to_u64(first),
             last_position: to_u64(last),
@@ -333,7 +341,7 @@ async fn find_commit(
     request_id: &str,
 ) -> Result<Option<CommitReceipt>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT aggregate_id, first_position, last_position, version FROM commits \
+        "SELECT aggregate_id, first_position, last_position, version, aggregate_type FROM commits \
          WHERE commune = $1 AND request_id = $2",
     )
     .bind(commune)
@@ -342,6 +350,7 @@ async fn find_commit(
     .await?;
     row.map(|row| {
         Ok(CommitReceipt {
+            aggregate_type: row.try_get(4)?,
             aggregate_id: row.try_get(0)?,
             first_position: to_u64(row.try_get(1)?),
             last_position: to_u64(row.try_get(2)?),
@@ -350,6 +359,20 @@ async fn find_commit(
         })
     })
     .transpose()
+}
+
+/// The earlier commit of a request id, when it went to the same type of aggregate (a retry); otherwise the
+/// key was reused for another request, refused rather than answered with another request's result.
+pub(crate) fn same_request(
+    receipt: CommitReceipt,
+    aggregate_type: &str,
+    request_id: &str,
+) -> Result<CommitReceipt, AppendError> {
+    if receipt.aggregate_type == aggregate_type {
+        Ok(receipt)
+    } else {
+        Err(AppendError::KeyUsedElsewhere { request_id: request_id.to_owned(), aggregate_type: receipt.aggregate_type })
+    }
 }
 
 /// Positions and versions are non-negative in the database; a negative value

@@ -283,14 +283,21 @@ pub mod testing {
         pub async fn postgres() -> Self {
             let admin_url = postgres_admin_url();
             let name = format!("miroir_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = Database::connect(&admin_url, &PoolConfig { max_connections: 1, ..Default::default() })
-                .await
-                .expect("connect to the test PostgreSQL server");
+            // Patient: when parallel tests hold most of the server's connections for a moment, wait for one
+            // rather than fail (sqlx retries "too many clients" until the acquire timeout).
+            let admin = Database::connect(
+                &admin_url,
+                &PoolConfig { max_connections: 1, acquire_timeout: std::time::Duration::from_secs(60) },
+            )
+            .await
+            .expect("connect to the test PostgreSQL server");
             admin.pool().execute(AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
             admin.close().await;
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
             let url = format!("{base}/{name}");
-            let db = Database::connect(&url, &PoolConfig { max_connections: 20, ..Default::default() })
+            // Ten, as in production: a test platform has five to seven of these pools, and tests run in
+            // parallel on one server (CI's allows 400 connections).
+            let db = Database::connect(&url, &PoolConfig { max_connections: 10, ..Default::default() })
                 .await
                 .expect("connect to test database");
             Self { db, url, cleanup: Cleanup::Postgres { admin_url, name } }

@@ -587,6 +587,9 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("DefineCategory", "department", text(0, 80, LineFeed)),
         ("DefineCategory", "code", json!({ "pattern": CODE_PATTERN })),
         ("CategoryAttribute", "code", json!({ "pattern": CODE_PATTERN })),
+        ("CategoryAttribute", "description", text(1, 300, LineFeed)),
+        ("CategoryAttribute", "values", json!({ "maxItems": 50 })),
+        ("AttributeValue", "name", text(1, 100, LineFeed)),
         // dialogue
         ("AskQuestion", "title", text(3, 150, Lines)),
         ("AskQuestion", "body", text(1, 5000, Lines)),
@@ -645,8 +648,14 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("AmendPublication", "body", text(0, 100_000, Any)),
         ("ArchivePublication", "reason", text(3, 2000, Any)),
         ("AmendPublication", "summary_of_change", text(3, 2000, Any)),
+        // One line without control or invisible characters (`publications::domain::attachment::alt_text`).
+        ("AttachmentForm", "alt_text", json!({ "type": "string", "maxLength": 300, "pattern": ALT_TEXT_PATTERN })),
     ]
 }
+
+/// An attachment's text alternative: no control character, none of the invisible ones the publications service
+/// refuses (soft hyphen, zero-width and direction marks, word joiners, BOM, interlinear annotations).
+const ALT_TEXT_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\uFEFF\\uFFF9-\\uFFFB]*$";
 
 /// A date-time from 1970 on (the services count microseconds since then).
 const AFTER_1970: &str = "^(?:19[7-9][0-9]|[2-9][0-9]{3})-";
@@ -748,6 +757,12 @@ fn body_shapes(document: &mut Value) {
             required.push(json!(property));
         }
     }
+    // A category's question: the list types need their values, the others have none.
+    schemas["CategoryAttribute"]["if"] =
+        json!({ "properties": { "datatype": { "enum": ["single_value_list", "multi_value_list"] } } });
+    schemas["CategoryAttribute"]["then"] =
+        json!({ "required": ["values"], "properties": { "values": { "minItems": 1 } } });
+    schemas["CategoryAttribute"]["else"] = json!({ "properties": { "values": { "maxItems": 0 } } });
     // Rules between two members of one body, as `if`/`then`: a rejection needs
     // its public reason; an abandoned project its reason, and only it has one.
     schemas["UpdateReportStatus"]["if"] = json!({ "properties": { "status": { "const": "rejected" } } });

@@ -765,3 +765,36 @@ async fn questions_and_proposals_are_found_by_their_words_without_accents() {
     let (status, body) = stack.get(PROPOSALS, &[PARIS], &format!("q={long}"), None).await;
     assert_eq!(field(status, &body), "q");
 }
+
+/// An `Idempotency-Key` first sent to ask a question, sent again to submit a
+/// proposal, is another request, not a retry: a 400 naming the header (it was
+/// a 404, the question looked up as a proposal), no proposal stored; the
+/// question's true retry still gets the question.
+#[tokio::test]
+async fn a_key_first_used_for_a_question_is_refused_for_a_proposal() {
+    let stack = stack().await;
+    let resident = stack.resident(RESIDENT);
+    let ask = |key| Call {
+        method: Method::POST,
+        template: QUESTIONS,
+        args: &[PARIS],
+        bearer: Some(&resident),
+        body: Some(json!({ "title": "Le marché reste-t-il le jeudi ?", "body": "Merci." })),
+        key: Some(key),
+        ..Default::default()
+    };
+    let (status, question, _) = stack.send(ask("key-shared-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{question}");
+    let propose = Call {
+        template: PROPOSALS,
+        body: Some(json!({ "title": "Un marché le dimanche", "body": "Pour ceux qui travaillent." })),
+        ..ask("key-shared-1")
+    };
+    let (status, body, _) = stack.send(propose).await;
+    assert_eq!(field(status, &body), "Idempotency-Key");
+    let (_, proposals) = stack.get(PROPOSALS, &[PARIS], "", None).await;
+    assert_eq!(proposals["proposals"], json!([]), "no proposal stored: {proposals}");
+    let (status, retried, _) = stack.send(ask("key-shared-1")).await;
+    assert!(status.is_success(), "{retried}");
+    assert_eq!(retried["question_id"], question["question_id"]);
+}

@@ -73,6 +73,9 @@ impl From<ExecuteError<DomainError>> for IdentityError {
         match error {
             ExecuteError::Domain(e) => e.into(),
             ExecuteError::Contention(_) => IdentityError::Contention,
+            ExecuteError::KeyUsedElsewhere => {
+                IdentityError::invalid("request_id", miroir_eventstore::KEY_USED_ELSEWHERE)
+            }
             ExecuteError::Store(AppendError::Database(sqlx::Error::Database(db)))
                 if db.is_unique_violation() && db.message().contains("email") =>
             {

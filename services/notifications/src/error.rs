@@ -59,6 +59,7 @@ impl From<ExecuteError<DomainError>> for ApiError {
         match error {
             ExecuteError::Domain(e) => ApiError::Domain(e),
             ExecuteError::Contention(_) => ApiError::Contention,
+            ExecuteError::KeyUsedElsewhere => ApiError::invalid("request_id", miroir_eventstore::KEY_USED_ELSEWHERE),
             other => ApiError::Internal(other.to_string()),
         }
     }

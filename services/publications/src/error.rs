@@ -47,7 +47,7 @@ impl ApiError {
 }
 
 /// Why a request is refused when its idempotency key named another request.
-pub const KEY_USED_ELSEWHERE: &str = "was already used for another request: send a new key";
+pub use miroir_eventstore::KEY_USED_ELSEWHERE;
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
@@ -60,6 +60,7 @@ impl From<ExecuteError<DomainError>> for ApiError {
         match error {
             ExecuteError::Domain(e) => ApiError::Domain(e),
             ExecuteError::Contention(_) => ApiError::Contention,
+            ExecuteError::KeyUsedElsewhere => ApiError::key_used_elsewhere(),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -215,6 +215,19 @@ async fn an_anonymous_report_is_public_once_its_email_is_verified(backend: Backe
         field(&running.client.submit_report(bad_email).await.expect_err("bad e-mail")).as_deref(),
         Some("reporter_email")
     );
+    // An account needs no address, but one it gives must be one: refused, not silently dropped.
+    let account_bad_email = running.resident(
+        "acct-with-bad-email",
+        pb::SubmitReportRequest {
+            reporter_email: "pas-une-adresse".into(),
+            ..submission("voirie", "Trottoir défoncé", HOTEL_DE_VILLE)
+        },
+    );
+    assert_eq!(
+        field(&running.client.submit_report(account_bad_email).await.expect_err("bad e-mail")).as_deref(),
+        Some("reporter_email")
+    );
+    assert!(running.list(list(|_| {})).await.is_empty(), "nothing stored for the refused reports");
     let anonymous = pb::SubmitReportRequest {
         reporter_email: "voisine@example.fr".into(),
         ..submission("voirie", "Trou rue de Rivoli", HOTEL_DE_VILLE)
