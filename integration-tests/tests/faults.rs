@@ -1,8 +1,8 @@
 //! Faults under a steady load, through real processes: `miroir serve`
-//! identity, reports, dialogue, transparency and the gateway on PostgreSQL and
-//! NATS JetStream, while residents keep filing reports and asking questions
-//! (each client retries a failed call with the same Idempotency-Key, as a
-//! client should). Each component in turn is killed with SIGKILL and started
+//! identity, reports, publications, dialogue, transparency and the gateway on
+//! PostgreSQL and NATS JetStream, while residents keep filing reports and
+//! asking questions and the mayor publishes news (each client retries a failed
+//! call with the same Idempotency-Key, as a client should). Each component in turn is killed with SIGKILL and started
 //! again. After recovery: every call acknowledged with success is in its
 //! service's log exactly once, readable through the API, relayed to JetStream
 //! exactly once, and counted by transparency's projections.
@@ -54,18 +54,20 @@ impl Component {
     }
 }
 
-/// What the residents were told succeeded: report ids and question ids, by Idempotency-Key.
+/// What the residents and the mayor were told succeeded: report, question and published news ids, by
+/// Idempotency-Key.
 #[derive(Default)]
 struct Acknowledged {
     reports: BTreeMap<String, String>,
     questions: BTreeMap<String, String>,
+    news: BTreeMap<String, String>,
     retries: u64,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
-    let dbs: Vec<TestDatabase> = futures::future::join_all((0..4).map(|_| TestDatabase::postgres())).await;
-    let [identity_db, reports_db, dialogue_db, transparency_db] = &dbs[..] else { unreachable!() };
+    let dbs: Vec<TestDatabase> = futures::future::join_all((0..5).map(|_| TestDatabase::postgres())).await;
+    let [identity_db, reports_db, publications_db, dialogue_db, transparency_db] = &dbs[..] else { unreachable!() };
     let prefix = format!("it{}", uuid::Uuid::new_v4().simple());
     let admin = |args: &[&str]| {
         let output = Command::new(miroir_bin())
@@ -78,7 +80,7 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
     admin(&["register-commune", "--insee", PARIS, "--name", "Paris", "--department", "75"]);
     admin(&["create-admin", "--commune", PARIS, "--email", "maire@example.fr", "--password", PASSWORD]);
 
-    let grpc: BTreeMap<&str, String> = ["identity", "reports", "dialogue", "transparency"]
+    let grpc: BTreeMap<&str, String> = ["identity", "reports", "publications", "dialogue", "transparency"]
         .into_iter()
         .map(|name| (name, format!("127.0.0.1:{}", free_port())))
         .collect();
@@ -101,6 +103,7 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
     let mut components = vec![
         service("identity", identity_db),
         service("reports", reports_db),
+        service("publications", publications_db),
         service("dialogue", dialogue_db),
         service("transparency", transparency_db),
         Component {
@@ -113,7 +116,7 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
                 ("MIROIR_REPORTS_URL", format!("http://{}", grpc["reports"])),
                 ("MIROIR_DIALOGUE_URL", format!("http://{}", grpc["dialogue"])),
                 ("MIROIR_TRANSPARENCY_URL", format!("http://{}", grpc["transparency"])),
-                ("MIROIR_PUBLICATIONS_URL", "http://127.0.0.1:9".to_owned()),
+                ("MIROIR_PUBLICATIONS_URL", format!("http://{}", grpc["publications"])),
             ],
             process: None,
         },
@@ -206,10 +209,39 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
         }));
     }
 
+    // The mayor publishes news all along: a draft, then its publication, each call retried with its own key.
+    let mayor = login(&client, &site, "maire@example.fr", PASSWORD).await;
+    load.push(tokio::spawn({
+        let (client, api, stop, acknowledged) = (client.clone(), api.clone(), stop.clone(), acknowledged.clone());
+        async move {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                tokio::time::sleep(PACE * 3).await;
+                n += 1;
+                let draft = json!({"space": "official", "kind": "news", "title": format!("Actualité {n}"),
+                    "body": "Publiée pendant les pannes."});
+                let url = format!("{api}/publications");
+                let patience = Duration::from_secs(120);
+                let (drafted, retries) =
+                    call_until_done(&client, &url, &mayor, &draft, &format!("mayor-draft{n}"), patience).await;
+                let id = drafted["publication_id"].as_str().expect("publication id").to_owned();
+                let url = format!("{api}/publications/{id}/publish");
+                let (_, more) =
+                    call_until_done(&client, &url, &mayor, &json!({}), &format!("mayor-publish{n}"), patience).await;
+                let mut ack = acknowledged.lock().await;
+                ack.retries += retries + more;
+                ack.news.insert(format!("mayor-news{n}"), id);
+            }
+        }
+    }));
+
     // Each component in turn: SIGKILL under load, then started again on the same address.
     for component in components.iter_mut() {
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let before = acknowledged.lock().await.reports.len();
+        let (before, news_before) = {
+            let ack = acknowledged.lock().await;
+            (ack.reports.len(), ack.news.len())
+        };
         component.kill();
         tokio::time::sleep(Duration::from_millis(500)).await;
         let name = component.name;
@@ -227,6 +259,10 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert!(acknowledged.lock().await.reports.len() >= before + CLIENTS, "the load resumes after {name} restarted");
+        while acknowledged.lock().await.news.len() <= news_before && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(acknowledged.lock().await.news.len() > news_before, "the news resume after {name} restarted");
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     stop.store(true, Ordering::Relaxed);
@@ -236,14 +272,17 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
     let acknowledged = Arc::try_unwrap(acknowledged).map_err(|_| "shared").expect("the clients are done").into_inner();
     let reports: BTreeSet<&String> = acknowledged.reports.values().collect();
     let questions: BTreeSet<&String> = acknowledged.questions.values().collect();
+    let news: BTreeSet<&String> = acknowledged.news.values().collect();
     assert_eq!(reports.len(), acknowledged.reports.len(), "one report per Idempotency-Key");
     assert_eq!(questions.len(), acknowledged.questions.len(), "one question per Idempotency-Key");
+    assert_eq!(news.len(), acknowledged.news.len(), "one publication per draft key");
     assert!(reports.len() > 15, "a load worth the name: {} reports", reports.len());
     assert!(acknowledged.retries > 0, "the faults were felt: some calls failed and were retried");
     eprintln!(
-        "faults: {} reports and {} questions acknowledged, {} calls retried",
+        "faults: {} reports, {} questions and {} news acknowledged, {} calls retried",
         reports.len(),
         questions.len(),
+        news.len(),
         acknowledged.retries
     );
 
@@ -270,17 +309,26 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
         "the dialogue log holds exactly what was acknowledged"
     );
     assert!(logged.values().all(|n| *n == 1), "each question once");
+    for event_type in ["miroir.publications.v1.PublicationDrafted", "miroir.publications.v1.PublicationPublished"] {
+        let logged = in_log(publications_db, event_type).await;
+        assert_eq!(logged.keys().collect::<BTreeSet<_>>(), news, "the publications' log: {event_type} of each news");
+        assert!(logged.values().all(|n| *n == 1), "{event_type}: each news once");
+    }
 
     // Readable through the API.
     for id in reports.iter().take(50) {
         let response = client.get(format!("{api}/reports/{id}")).send().await.expect("get report");
         assert_eq!(response.status(), 200, "report {id}");
     }
+    for id in &news {
+        let response = client.get(format!("{api}/publications/{id}")).send().await.expect("get news");
+        assert_eq!(response.status(), 200, "news {id}, public once published");
+    }
 
     // Relayed to JetStream exactly once: stream sequence = log position.
     let nats = async_nats::connect(nats_url()).await.expect("nats");
     let jetstream = async_nats::jetstream::new(nats);
-    for (service, db) in [("REPORTS", reports_db), ("DIALOGUE", dialogue_db)] {
+    for (service, db) in [("REPORTS", reports_db), ("PUBLICATIONS", publications_db), ("DIALOGUE", dialogue_db)] {
         let head: i64 = sqlx::query("SELECT position FROM log_head WHERE id = 1")
             .fetch_one(db.db.pool())
             .await
@@ -324,7 +372,7 @@ async fn nothing_acknowledged_is_lost_when_each_component_is_killed_in_turn() {
             assert!(process.terminate().success(), "{} stops cleanly on SIGTERM", component.name);
         }
     }
-    for service in ["IDENTITY", "REPORTS", "DIALOGUE"] {
+    for service in ["IDENTITY", "REPORTS", "PUBLICATIONS", "DIALOGUE"] {
         let _ = jetstream.delete_stream(format!("{}_{service}", prefix.to_uppercase())).await;
     }
 }
