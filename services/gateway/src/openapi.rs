@@ -750,7 +750,12 @@ fn body_shapes(document: &mut Value) {
         "dialogue:write"] });
     schemas["CreateClient"]["properties"]["scopes"]["items"] = scopes;
     schemas["CreateClient"]["properties"]["scopes"]["minItems"] = json!(1);
-    schemas["DefineCategory"]["properties"]["keywords"]["items"] = text(1, 40, Controls::LineFeed);
+    // A category's limits (`reports::domain::category`): 20 keywords of 1 to 40 characters without a comma
+    // (Open311 lists them comma-separated), 20 questions.
+    schemas["DefineCategory"]["properties"]["keywords"]["items"] =
+        json!({ "allOf": [text(1, 40, Controls::LineFeed), { "pattern": "^[^,]*$" }] });
+    schemas["DefineCategory"]["properties"]["keywords"]["maxItems"] = json!(20);
+    schemas["DefineCategory"]["properties"]["attributes"]["maxItems"] = json!(20);
     schemas["AmendPublication"]["properties"]["remove_attachment_ids"]["items"] = uuid();
     for (schema, property) in [("AskQuestion", "body"), ("SubmitProposal", "body")] {
         if let Some(required) = schemas[schema]["required"].as_array_mut() {
