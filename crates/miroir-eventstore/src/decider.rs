@@ -121,6 +121,13 @@ where
         if receipt.aggregate_type != target.aggregate_type {
             return Err(ExecuteError::KeyUsedElsewhere);
         }
+        // Another aggregate of the same type: a creation's retry decides a new id each time (its target does not
+        // exist yet), but a command on an aggregate that exists was sent with a key used for another one.
+        if receipt.aggregate_id != target.aggregate_id
+            && load::<D>(store, target.aggregate_type, &target.aggregate_id).await?.1 > 0
+        {
+            return Err(ExecuteError::KeyUsedElsewhere);
+        }
         let state = load::<D>(store, target.aggregate_type, &receipt.aggregate_id).await?.0;
         return Ok(Executed { receipt, state });
     }

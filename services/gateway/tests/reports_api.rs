@@ -874,9 +874,9 @@ async fn the_communes_administrator_defines_its_categories() {
 }
 
 /// An `Idempotency-Key` first sent with another request gets no stranger's
-/// result: reused for a note or a category, it is a 400 naming the header
-/// (it was a 500), nothing is written, and a true retry still answers the
-/// first result.
+/// result: reused on another report, for a note or a category, it is a 400
+/// naming the header (it was a 500, or the other report's result), nothing
+/// is written, and a true retry still answers the first result.
 #[tokio::test]
 async fn a_key_first_used_for_another_request_is_refused_not_answered() {
     let stack = stack().await;
@@ -892,6 +892,20 @@ async fn a_key_first_used_for_another_request_is_refused_not_answered() {
     };
     let acknowledged = post("/acknowledge", "key-ack-1", json!({ "message": "Vu." })).await.expect("send");
     assert_eq!(acknowledged.status(), StatusCode::OK);
+    // The same key to acknowledge another report: not a retry (it was answered with the first report).
+    let other = stack.filed(RESIDENT, &report("voirie", "Nid-de-poule avenue Foch", HOTEL_DE_VILLE)).await;
+    let reused = stack
+        .http
+        .post(stack.report_url(&other, "/acknowledge"))
+        .bearer_auth(stack.agent())
+        .header("Idempotency-Key", "key-ack-1")
+        .json(&json!({ "message": "Vu." }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(field(reused).await, "Idempotency-Key");
+    let unchanged = stack.get_json(stack.http.get(stack.report_url(&other, "")).bearer_auth(stack.agent())).await;
+    assert_eq!(unchanged["status"], "new", "the other report is not acknowledged");
     let note = json!({ "text": "Plaque à commander." });
     let reused = post("/notes", "key-ack-1", note.clone()).await.expect("send");
     assert_eq!(field(reused).await, "Idempotency-Key");
