@@ -154,6 +154,43 @@ pub mod rest {
         session["access_token"].as_str().expect("access token").to_owned()
     }
 
+    /// A resident of `commune` who signed up and followed the link of the verification e-mail; answers the
+    /// access token. The link is the one identity would have e-mailed, issued from its database (`identity`):
+    /// links by e-mail are not these tests' subject.
+    pub async fn verified_resident(
+        http: &reqwest::Client,
+        site: &str,
+        identity: &miroir_platform::storage::Database,
+        email: &str,
+        password: &str,
+        commune: &str,
+    ) -> String {
+        use miroir_identity::sessions::{self, Purpose};
+        let signup = json!({"email": email, "password": password, "display_name": "Habitant", "commune": commune});
+        let created: Value = http
+            .post(format!("{site}/api/v1/auth/signup"))
+            .json(&signup)
+            .send()
+            .await
+            .expect("signup")
+            .error_for_status()
+            .expect("201")
+            .json()
+            .await
+            .expect("json");
+        let account_id = created["account"]["account_id"].as_str().expect("account id");
+        let now = miroir_eventstore::event::now_us();
+        let token = sessions::issue_link_token(identity, account_id, Purpose::VerifyEmail, now).await.expect("a link");
+        http.post(format!("{site}/api/v1/auth/verify-email"))
+            .json(&json!({"token": token}))
+            .send()
+            .await
+            .expect("verify")
+            .error_for_status()
+            .expect("verified");
+        login(http, site, email, password).await
+    }
+
     /// Posts `body` as `bearer` and answers the JSON of a success (anything else fails the test).
     pub async fn post(http: &reqwest::Client, url: &str, bearer: &str, body: &Value) -> Value {
         let response = http.post(url).bearer_auth(bearer).json(body).send().await.expect("post");

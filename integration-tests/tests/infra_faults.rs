@@ -25,8 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use miroir_identity::sessions::{self, Purpose};
-use miroir_integration_tests::rest::{call_until_done, login};
+use miroir_integration_tests::rest::{call_until_done, login, verified_resident};
 use miroir_integration_tests::servers::{PrivateNats, PrivatePostgres, free_port};
 use miroir_integration_tests::{Process, miroir_bin};
 use miroir_mail::testing::{Received, SmtpSink};
@@ -175,7 +174,7 @@ async fn nothing_acknowledged_is_lost_when_the_infrastructure_fails_under_load()
     let identity_db = Database::connect(&urls["identity"], &PoolConfig::default()).await.expect("identity's db");
     let mut residents = Vec::new();
     for i in 0..CLIENTS {
-        residents.push(verified_resident(&client, &site, &identity_db, &email_of(i)).await);
+        residents.push(verified_resident(&client, &site, &identity_db, &email_of(i), PASSWORD, PARIS).await);
     }
     identity_db.pool().close().await;
     let mayor = login(&client, &site, "maire@example.fr", PASSWORD).await;
@@ -491,34 +490,6 @@ fn email_of(resident: usize) -> String {
 
 fn id(answer: &Value, field: &str) -> String {
     answer[field].as_str().unwrap_or_else(|| panic!("{field} in {answer}")).to_owned()
-}
-
-/// A resident who signed up and followed the link of the verification e-mail; answers the access token.
-async fn verified_resident(http: &reqwest::Client, site: &str, identity: &Database, email: &str) -> String {
-    let signup = json!({"email": email, "password": PASSWORD, "display_name": "Habitant", "commune": PARIS});
-    let created: Value = http
-        .post(format!("{site}/api/v1/auth/signup"))
-        .json(&signup)
-        .send()
-        .await
-        .expect("signup")
-        .error_for_status()
-        .expect("201")
-        .json()
-        .await
-        .expect("json");
-    let account_id = id(&created["account"], "account_id");
-    // The link identity would have e-mailed (links by e-mail are not this test's subject).
-    let now = miroir_eventstore::event::now_us();
-    let token = sessions::issue_link_token(identity, &account_id, Purpose::VerifyEmail, now).await.expect("a link");
-    http.post(format!("{site}/api/v1/auth/verify-email"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .expect("verify")
-        .error_for_status()
-        .expect("verified");
-    login(http, site, email, PASSWORD).await
 }
 
 /// How far the load got: reports filed and work the mayor did.

@@ -9,8 +9,7 @@ use std::collections::HashSet;
 use std::process::Command;
 use std::time::Duration;
 
-use miroir_identity::sessions::{self, Purpose};
-use miroir_integration_tests::{Process, miroir_bin, nats_url};
+use miroir_integration_tests::{Process, miroir_bin, nats_url, rest};
 use miroir_mail::testing::{Received, SmtpSink};
 use miroir_platform::storage::testing::TestDatabase;
 use serde_json::{Value, json};
@@ -118,51 +117,12 @@ impl Platform {
     }
 
     async fn login(&self, email: &str) -> String {
-        let session: Value = self
-            .http
-            .post(format!("{}/api/v1/auth/login", self.site))
-            .json(&json!({"email": email, "password": PASSWORD}))
-            .send()
-            .await
-            .expect("login")
-            .error_for_status()
-            .expect("200")
-            .json()
-            .await
-            .expect("json");
-        session["access_token"].as_str().expect("access token").to_owned()
+        rest::login(&self.http, &self.site, email, PASSWORD).await
     }
 
     /// A resident who signed up and clicked the link of the verification e-mail.
     async fn verified_resident(&self, email: &str) -> String {
-        let signup = json!({"email": email, "password": PASSWORD, "display_name": "Anne", "commune": PARIS});
-        let created: Value = self
-            .http
-            .post(format!("{}/api/v1/auth/signup", self.site))
-            .json(&signup)
-            .send()
-            .await
-            .expect("signup")
-            .error_for_status()
-            .expect("201")
-            .json()
-            .await
-            .expect("json");
-        let account_id = created["account"]["account_id"].as_str().expect("account id").to_owned();
-        // The link identity would have e-mailed (links by e-mail are not this test's subject).
-        let now = miroir_eventstore::event::now_us();
-        let token = sessions::issue_link_token(&self.identity_db.db, &account_id, Purpose::VerifyEmail, now)
-            .await
-            .expect("a verification link");
-        self.http
-            .post(format!("{}/api/v1/auth/verify-email", self.site))
-            .json(&json!({"token": token}))
-            .send()
-            .await
-            .expect("verify")
-            .error_for_status()
-            .expect("verified");
-        self.login(email).await
+        rest::verified_resident(&self.http, &self.site, &self.identity_db.db, email, PASSWORD, PARIS).await
     }
 
     /// Sends until the service has learned the commune (400 before), as a client would retry.

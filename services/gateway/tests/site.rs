@@ -4,23 +4,22 @@
 //! fingerprinted assets. (The browser tests in `e2e/` drive the same site in
 //! Chromium, with axe-core and the keyboard.)
 
-use std::net::SocketAddr;
 use std::sync::Mutex;
 
 use miroir_auth::Verifier;
-use miroir_gateway::{GatewayConfig, build};
+use miroir_gateway::GatewayConfig;
 use miroir_identity::api::IdentityApi;
 use miroir_identity::{IdentityConfig, operator_cli};
-use miroir_platform::health::Readiness;
-use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::identity::v1::identity_server::IdentityServer;
 use miroir_proto::reports::v1::reports_server::ReportsServer;
 use miroir_reports::api::{Links, ReportsApi};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+
+mod support;
+use support::{cookie_header, hidden, serve_gateway, serve_grpc, set_cookies};
 
 struct Site {
     base: String,
@@ -36,21 +35,6 @@ impl Drop for Site {
     fn drop(&mut self) {
         self.token.cancel();
     }
-}
-
-async fn serve_grpc(routes: tonic::service::Routes, token: &CancellationToken) -> String {
-    let readiness = Readiness::new();
-    readiness.register("test").set_ready(true);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gRPC");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(miroir_platform::grpc::serve(
-        listener,
-        routes,
-        miroir_proto::FILE_DESCRIPTOR_SET,
-        readiness,
-        token.clone(),
-    ));
-    url
 }
 
 async fn site() -> Site {
@@ -81,44 +65,18 @@ async fn site() -> Site {
     ));
     let reports_url = serve_grpc(reports_routes, &token).await;
 
-    let router = build(
-        &GatewayConfig {
-            reports_url,
-            identity_url,
-            publications_url: "http://127.0.0.1:9".to_owned(),
-            dialogue_url: "http://127.0.0.1:9".to_owned(),
-            notifications_url: "http://127.0.0.1:9".to_owned(),
-            transparency_url: "http://127.0.0.1:9".to_owned(),
-            trusted_proxies: Default::default(),
-        },
-        &Metrics::new("gateway").expect("metrics"),
-    )
-    .await
-    .expect("gateway");
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let shutdown = token.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown.cancelled_owned())
-            .await
-    });
+    let config = GatewayConfig {
+        reports_url,
+        identity_url,
+        publications_url: "http://127.0.0.1:9".to_owned(),
+        dialogue_url: "http://127.0.0.1:9".to_owned(),
+        notifications_url: "http://127.0.0.1:9".to_owned(),
+        transparency_url: "http://127.0.0.1:9".to_owned(),
+        trusted_proxies: Default::default(),
+    };
+    let base = serve_gateway(&config, &token).await;
     let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
     Site { base, http, identity, token, links: Mutex::new(links_received), _dbs: (identity_db, reports_db) }
-}
-
-/// The cookies a response sets, as `name=value` pairs for the next request.
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
-}
-
-fn cookie_header(set: &[String]) -> String {
-    set.iter().filter_map(|c| c.split(';').next()).filter(|c| !c.ends_with('=')).collect::<Vec<_>>().join("; ")
-}
-
-fn hidden_csrf(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
-    html[start..].split('"').next().unwrap_or_default().to_owned()
 }
 
 const PAGES: &[&str] = &[
@@ -192,7 +150,7 @@ async fn forms_need_their_csrf_token_and_sessions_live_in_safe_cookies() {
     let form = site.http.get(format!("{}/compte/inscription", site.base)).send().await.expect("form");
     let jar = set_cookies(&form);
     assert!(jar.iter().any(|c| c.starts_with("miroir_csrf=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
-    let csrf = hidden_csrf(&form.text().await.expect("html"));
+    let csrf = hidden(&form.text().await.expect("html"), "csrf");
     let fields = [
         ("email", "anne@example.fr"),
         ("password", "le chat dort au soleil"),
@@ -271,7 +229,7 @@ async fn a_report_sent_through_the_form_is_shown_escaped() {
     assert_eq!(form.status(), StatusCode::OK);
     let html = form.text().await.expect("html");
     assert!(!html.contains("name=\"email\""), "a signed-in resident is not asked for an e-mail");
-    let csrf = hidden_csrf(&html);
+    let csrf = hidden(&html, "csrf");
     let base = |title: &str, latitude: &str| {
         vec![
             ("csrf", csrf.clone()),
@@ -326,7 +284,7 @@ async fn a_commune_administrator_grants_roles_and_creates_clients_on_the_site() 
 
     let form = site.http.get(format!("{}/compte/connexion", site.base)).send().await.expect("sign-in form");
     let mut jar = set_cookies(&form);
-    let csrf = hidden_csrf(&form.text().await.expect("html"));
+    let csrf = hidden(&form.text().await.expect("html"), "csrf");
     let signed_in = site
         .http
         .post(format!("{}/compte/connexion", site.base))
@@ -439,7 +397,7 @@ impl Site {
     async fn sign_in(&self, email: &str) -> Person {
         let form = self.http.get(format!("{}/compte/connexion", self.base)).send().await.expect("sign-in form");
         let mut jar = set_cookies(&form);
-        let csrf = hidden_csrf(&form.text().await.expect("html"));
+        let csrf = hidden(&form.text().await.expect("html"), "csrf");
         let signed_in = self
             .http
             .post(format!("{}/compte/connexion", self.base))
@@ -457,7 +415,7 @@ impl Site {
     async fn visitor(&self) -> Person {
         let form = self.http.get(format!("{}{NEW_REPORT}", self.base)).send().await.expect("form");
         let jar = set_cookies(&form);
-        let csrf = hidden_csrf(&form.text().await.expect("html"));
+        let csrf = hidden(&form.text().await.expect("html"), "csrf");
         Person { cookies: cookie_header(&jar), csrf, account_id: String::new() }
     }
 }

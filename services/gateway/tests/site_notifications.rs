@@ -5,20 +5,17 @@
 //! subscriptions page, with CSRF, bad input said beside its field, and each
 //! account alone with its own choices.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use miroir_auth::Verifier;
 use miroir_dialogue::api::{DialogueApi, PostingLimit};
 use miroir_eventstore::feed::LocalFeed;
-use miroir_gateway::{GatewayConfig, build};
+use miroir_gateway::GatewayConfig;
 use miroir_identity::api::IdentityApi;
 use miroir_identity::{IdentityConfig, operator_cli};
 use miroir_notifications::api::NotificationsApi;
 use miroir_notifications::intake::Source;
-use miroir_platform::health::Readiness;
-use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::dialogue::v1::dialogue_server::DialogueServer;
 use miroir_proto::identity::v1::identity_server::IdentityServer;
@@ -27,8 +24,10 @@ use miroir_proto::reports::v1::reports_server::ReportsServer;
 use miroir_reports::api::{Links, ReportsApi};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+
+mod support;
+use support::{cookie_header, hidden, serve_gateway, serve_grpc, set_cookies};
 
 const PASSWORD: &str = "le chat dort au soleil";
 
@@ -44,21 +43,6 @@ impl Drop for Site {
     fn drop(&mut self) {
         self.token.cancel();
     }
-}
-
-async fn serve_grpc(routes: tonic::service::Routes, token: &CancellationToken) -> String {
-    let readiness = Readiness::new();
-    readiness.register("test").set_ready(true);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gRPC");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(miroir_platform::grpc::serve(
-        listener,
-        routes,
-        miroir_proto::FILE_DESCRIPTOR_SET,
-        readiness,
-        token.clone(),
-    ));
-    url
 }
 
 /// The site with a posting limit of `posts` per account in ten minutes, and a 10-day answer commitment.
@@ -127,32 +111,9 @@ async fn site(posts: u32) -> Site {
         transparency_url: "http://127.0.0.1:9".to_owned(),
         trusted_proxies: Default::default(),
     };
-    let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let shutdown = token.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown.cancelled_owned())
-            .await
-    });
+    let base = serve_gateway(&config, &token).await;
     let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
     Site { base, http, identity, token, _dbs: (identity_db, reports_db, dialogue_db, notifications_db) }
-}
-
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
-}
-
-fn cookie_header(set: &[String]) -> String {
-    set.iter().filter_map(|c| c.split(';').next()).filter(|c| !c.ends_with('=')).collect::<Vec<_>>().join("; ")
-}
-
-/// The value of the first `name="{field}" value="…"` in a page.
-fn hidden(html: &str, field: &str) -> String {
-    let marker = format!("name=\"{field}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("a {field} field")) + marker.len();
-    html[start..].split('"').next().unwrap_or_default().to_owned()
 }
 
 /// Someone on the site: the cookies of their browser.

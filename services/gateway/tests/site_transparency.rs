@@ -9,19 +9,16 @@
 //! 400 or 404. (The browser tests in `e2e/tests/transparency.test.mjs` check
 //! the same pages with axe-core and without JavaScript.)
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use miroir_auth::Verifier;
 use miroir_dialogue::api::DialogueApi;
 use miroir_eventstore::feed::LocalFeed;
+use miroir_gateway::GatewayConfig;
 use miroir_gateway::site::open_data::DASHBOARD_FIELDS;
-use miroir_gateway::{GatewayConfig, build};
 use miroir_identity::api::IdentityApi;
 use miroir_identity::{IdentityConfig, operator_cli};
-use miroir_platform::health::Readiness;
-use miroir_platform::metrics::Metrics;
 use miroir_platform::storage::testing::TestDatabase;
 use miroir_proto::dialogue::v1::dialogue_server::DialogueServer;
 use miroir_proto::identity::v1::identity_server::IdentityServer;
@@ -36,8 +33,10 @@ use miroir_transparency::api::TransparencyApi;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+
+mod support;
+use support::{serve_gateway, serve_grpc};
 
 const PASSWORD: &str = "le chat dort au soleil";
 const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
@@ -62,21 +61,6 @@ impl Drop for Site {
     fn drop(&mut self) {
         self.token.cancel();
     }
-}
-
-async fn serve_grpc(routes: tonic::service::Routes, token: &CancellationToken) -> String {
-    let readiness = Readiness::new();
-    readiness.register("test").set_ready(true);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gRPC");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(miroir_platform::grpc::serve(
-        listener,
-        routes,
-        miroir_proto::FILE_DESCRIPTOR_SET,
-        readiness,
-        token.clone(),
-    ));
-    url
 }
 
 async fn site() -> Site {
@@ -157,15 +141,7 @@ async fn site() -> Site {
         transparency_url: transparency_url.clone(),
         trusted_proxies: Default::default(),
     };
-    let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let shutdown = token.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown.cancelled_owned())
-            .await
-    });
+    let base = serve_gateway(&config, &token).await;
     let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
     Site {
         base,

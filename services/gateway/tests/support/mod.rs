@@ -7,7 +7,8 @@
 //! It also holds what those tests share: accounts and their bearer tokens,
 //! integration clients, people signed in on the site through its form, and
 //! the services' logs, read back to prove that a refused request stored
-//! nothing.
+//! nothing. The site_*.rs tests, which assemble smaller platforms of their
+//! own, use its gRPC server and its cookie and form helpers.
 
 // Each test file compiles this module on its own and uses part of it.
 #![allow(dead_code)]
@@ -67,7 +68,22 @@ impl Drop for Platform {
     }
 }
 
-async fn serve_grpc(routes: tonic::service::Routes, token: &CancellationToken) -> String {
+/// The gateway for `config` on 127.0.0.1:0 until `token` is cancelled; answers its base URL.
+pub async fn serve_gateway(config: &GatewayConfig, token: &CancellationToken) -> String {
+    let router = build(config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let shutdown = token.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await
+    });
+    base
+}
+
+/// A gRPC server of `routes` on 127.0.0.1:0 until `token` is cancelled; answers its URL.
+pub async fn serve_grpc(routes: tonic::service::Routes, token: &CancellationToken) -> String {
     let readiness = Readiness::new();
     readiness.register("test").set_ready(true);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gRPC");
@@ -194,15 +210,7 @@ impl Platform {
             // The tests are the proxy: their X-Forwarded-For picks the caller.
             trusted_proxies: miroir_gateway::client_address::TrustedProxies::parse("127.0.0.1").expect("loopback"),
         };
-        let router = build(&config, &Metrics::new("gateway").expect("metrics")).await.expect("gateway");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let shutdown = token.clone();
-        tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown.cancelled_owned())
-                .await
-        });
+        let base = serve_gateway(&config, &token).await;
         let http = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
         let logs = vec![
             ("identity", identity.store().clone()),
