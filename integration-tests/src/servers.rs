@@ -135,22 +135,27 @@ impl PrivatePostgres {
         self.dir.path().join("postgres.log").display().to_string()
     }
 
-    fn run(&self, program: &str, args: &[&str]) {
+    /// One of PostgreSQL's programs, run as the postgres user when the tests run as root (PostgreSQL refuses root).
+    fn command(&self, program: &str) -> Command {
         let program = self.bin.join(program);
-        let mut command = if self.as_postgres {
+        if self.as_postgres {
             let mut command = Command::new("runuser");
             command.args(["-u", "postgres", "--"]).arg(&program);
             command
         } else {
             Command::new(&program)
-        };
+        }
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let mut command = self.command(program);
         // pg_ctl's server inherits these: it must not hold the test's pipes open.
         let output = command.args(args).stdin(Stdio::null()).current_dir(self.dir.path()).output();
-        let output = output.unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+        let output = output.unwrap_or_else(|e| panic!("cannot run {}: {e}", program));
         assert!(
             output.status.success(),
             "{} {args:?} failed: {}{}\n{}",
-            program.display(),
+            program,
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr),
             self.log()
@@ -161,15 +166,8 @@ impl PrivatePostgres {
 impl Drop for PrivatePostgres {
     fn drop(&mut self) {
         let data = self.data_dir();
-        let program = self.bin.join("pg_ctl");
-        let mut command = if self.as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&program);
-            command
-        } else {
-            Command::new(&program)
-        };
-        let _ = command
+        let _ = self
+            .command("pg_ctl")
             .args(["-D", &data, "-w", "-t", "30", "-m", "immediate", "stop"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
